@@ -1,0 +1,396 @@
+"""Typed programme-evidence records (pydantic v2). The published JSON Schema is generated here.
+
+Field order is output order: records serialise with a stable key order, so the same input
+gives byte-identical JSON (fetch timestamps aside).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+SCHEMA_ID = "https://evidencemine.org/schema/programme-evidence/1.0.0.json"
+
+Direction = Literal["positive", "null", "negative", "mixed"]
+DesignValue = Literal[
+    "rct",
+    "cluster-rct",
+    "quasi-experimental",
+    "pre-post",
+    "cohort",
+    "case-control",
+    "cross-sectional",
+    "qualitative",
+    "systematic-review",
+    "meta-analysis",
+    "other",
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+# --- evidence and extracted values -------------------------------------------------------
+
+
+class Evidence(Model):
+    """Where a value came from: a page field (``page:<field>``) or a paper (``pmid:…``/``doi:…``)."""
+
+    source: str
+    start: int = Field(ge=0, description="Character offset of the matched text in the source text")
+    end: int = Field(ge=0)
+    text: str
+    rule: str
+
+
+class DesignFinding(Model):
+    value: DesignValue
+    protocol: bool = False
+    evidence: Evidence
+
+
+class Arm(Model):
+    label: str
+    n: int
+
+
+class Subgroup(Model):
+    n: int
+    description: str
+
+
+class SampleSize(Model):
+    total: int = Field(ge=0)
+    unit: str | None = None
+    arms: list[Arm] = Field(default_factory=list)
+    subgroups: list[Subgroup] = Field(default_factory=list)
+    randomised: int | None = None
+    analysed: int | None = None
+    clusters: int | None = None
+    studies_included: bool = Field(
+        default=False, description="True when the total counts studies in a review"
+    )
+    evidence: Evidence
+
+
+class CountryFinding(Model):
+    code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    evidence: Evidence
+
+
+class OutcomeFinding(Model):
+    outcome: str
+    direction: Direction
+    timepoints_months: list[float] = Field(default_factory=list)
+    evidence: Evidence
+
+
+class ComparisonFinding(Model):
+    value: str
+    evidence: Evidence
+
+
+class Extraction(Model):
+    """What the rules found in one text (a page field or an abstract)."""
+
+    source: str
+    design: DesignFinding | None = None
+    sample_size: SampleSize | None = None
+    countries: list[CountryFinding] = Field(default_factory=list)
+    outcomes: list[OutcomeFinding] = Field(default_factory=list)
+    timepoints_months: list[float] = Field(default_factory=list)
+    comparison: ComparisonFinding | None = None
+
+
+class Conflict(Model):
+    """A page-stated value and a literature value that disagree; both are kept."""
+
+    field: str
+    page_value: Any
+    literature_value: Any
+    page_source: str
+    literature_source: str
+    note: str = ""
+
+
+# --- references --------------------------------------------------------------------------
+
+
+class CslName(Model):
+    family: str
+    given: str | None = None
+    literal: str | None = None
+
+
+class CslDate(Model):
+    date_parts: list[list[int]] = Field(alias="date-parts", serialization_alias="date-parts")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class CslItem(Model):
+    """A CSL-JSON item (the subset we fill)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: str
+    type: str = "article-journal"
+    author: list[CslName] = Field(default_factory=list)
+    issued: CslDate | None = None
+    title: str | None = None
+    container_title: str | None = Field(
+        default=None, alias="container-title", serialization_alias="container-title"
+    )
+    container_title_short: str | None = Field(
+        default=None, alias="container-title-short", serialization_alias="container-title-short"
+    )
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    publisher: str | None = None
+    DOI: str | None = None
+    PMID: str | None = None
+    PMCID: str | None = None
+    URL: str | None = None
+    language: str | None = None
+    abstract: str | None = None
+
+
+class Identifiers(Model):
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    jstor: str | None = None
+
+
+class Resolution(Model):
+    """How a reference was matched to a record, and how sure we are."""
+
+    status: Literal["resolved", "no-match", "error", "not-attempted"]
+    method: Literal["link", "doi", "ecitmatch", "crossref-search", "idconv", "none"] = "none"
+    source: Literal["pubmed", "crossref", "page", "none"] = "none"
+    score: float | None = None
+    verified: bool = False
+    resolved_at: datetime | None = None
+    reason: str | None = None
+    best_candidate: dict[str, Any] | None = None
+
+
+class Difference(Model):
+    field: str
+    printed: str | None
+    resolved: str | None
+
+
+class Reference(Model):
+    raw: str
+    identifiers: Identifiers = Field(default_factory=Identifiers)
+    links: list[str] = Field(default_factory=list)
+    csl: CslItem
+    resolved: CslItem | None = None
+    abstract: str | None = None
+    publication_types: list[str] = Field(default_factory=list)
+    mesh_headings: list[str] = Field(default_factory=list)
+    resolution: Resolution = Field(default_factory=lambda: Resolution(status="not-attempted"))
+    differences: list[Difference] = Field(default_factory=list)
+
+
+# --- studies and programmes ----------------------------------------------------------------
+
+
+class StudyDesign(Model):
+    value: DesignValue
+    label: str
+    evidence: Evidence | None = None
+
+
+class StudySample(Model):
+    text: str
+    size: SampleSize | None = None
+
+
+class StudyOutcome(Model):
+    outcome: str
+    category: Literal["child", "other", "result"]
+    direction: Direction | None = None
+    timepoints_months: list[float] = Field(default_factory=list)
+    evidence: Evidence | None = None
+
+
+class Study(Model):
+    label: str
+    number: int | None = None
+    citation: str | None = None
+    design: StudyDesign | None = None
+    country_text: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    sample: StudySample | None = None
+    outcomes: list[StudyOutcome] = Field(default_factory=list)
+    timepoints_months: list[float] = Field(default_factory=list)
+    comparison: ComparisonFinding | None = None
+    references: list[Reference] = Field(default_factory=list)
+    unmatched_links: list[str] = Field(default_factory=list)
+    extractions: list[Extraction] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    fields: dict[str, str] = Field(
+        default_factory=dict, description="Other labelled fields of the study, as printed"
+    )
+
+
+class EvidenceRating(Model):
+    label: str = Field(description='As printed: "2", "3+", "NL2" ...')
+    level: int | None = Field(default=None, ge=1, le=4)
+    plus: bool = False
+    not_level_2: bool = Field(default=False, description="NL2: evidence below level 2")
+
+
+class CostRating(Model):
+    label: str
+    level: int = Field(ge=1, le=5)
+
+
+class Ratings(Model):
+    evidence: EvidenceRating | None = None
+    cost: CostRating | None = Field(default=None, description="null when the page says NA")
+    cost_text: str | None = None
+    assessment: str | None = None
+
+
+class ProgrammeOutcome(Model):
+    outcome: str
+    domain: str | None = None
+    studies: list[int] = Field(default_factory=list)
+
+
+class Characteristics(Model):
+    age_groups: list[str] = Field(default_factory=list)
+    delivery_models: list[str] = Field(default_factory=list)
+    settings: list[str] = Field(default_factory=list)
+    targeting: list[str] = Field(default_factory=list)
+
+
+class Range(Model):
+    min: float
+    max: float
+
+
+class Delivery(Model):
+    sessions: int | None = None
+    session_hours: Range | None = None
+    frequency: str | None = None
+    duration: str | None = None
+    duration_months_min: float | None = None
+    practitioners: int | None = None
+    text: list[str] = Field(default_factory=list)
+
+
+class Supervision(Model):
+    supervisors: int | None = None
+    qualification: str | None = None
+    training_hours: float | None = None
+    text: str | None = None
+
+
+class Implementation(Model):
+    practitioner_qualification: str | None = None
+    qualification_text: list[str] = Field(default_factory=list)
+    training_hours: float | None = None
+    booster_training: Literal["required", "recommended", "not-required"] | None = None
+    training_text: list[str] = Field(default_factory=list)
+    supervision: Supervision | None = None
+    fidelity: str | None = None
+    licence_required: bool | None = None
+    licence_text: str | None = None
+
+
+class Contact(Model):
+    name: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    url: str | None = None
+    text: str | None = None
+
+
+class TeamMember(Model):
+    name: str
+    role: str | None = None
+
+
+class Section(Model):
+    """A section the adapter does not interpret, kept with its text."""
+
+    heading: str
+    text: str
+
+
+class Review(Model):
+    name: str
+    date: str | None = Field(default=None, description="YYYY-MM")
+
+
+class SourceInfo(Model):
+    url: str | None = None
+    path: str | None = None
+    kind: Literal["eif-guidebook", "research-project"]
+    media_type: str
+    fetched_at: datetime | None = None
+    content_sha256: str
+    published: str | None = Field(default=None, description="YYYY-MM or YYYY-MM-DD")
+    updated: str | None = None
+    review: Review | None = None
+    status: Literal["current", "withdrawn"] = "current"
+    withdrawn_at: str | None = None
+
+
+class Programme(Model):
+    name: str
+    acronym: str | None = None
+    summary: str | None = None
+    description: list[str] = Field(default_factory=list)
+    ratings: Ratings = Field(default_factory=Ratings)
+    child_outcomes: list[ProgrammeOutcome] = Field(default_factory=list)
+    has_family_outcomes: bool = False
+    characteristics: Characteristics = Field(default_factory=Characteristics)
+    implemented_in: list[str] = Field(default_factory=list, description="As printed")
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2 codes")
+    uk_implemented: bool | None = None
+    uk_evaluated: bool | None = None
+    delivery: Delivery = Field(default_factory=Delivery)
+    activities: list[str] = Field(default_factory=list)
+    implementation: Implementation = Field(default_factory=Implementation)
+    theory_of_change: list[str] = Field(default_factory=list)
+    contact: Contact | None = None
+    intervention: str | None = None
+    comparison: str | None = None
+    population: str | None = None
+    funders: list[str] = Field(default_factory=list)
+    team: list[TeamMember] = Field(default_factory=list)
+    evidence_summary: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+
+
+class ProgrammeRecord(Model):
+    """One programme page, normalised. ``id`` is ``<source kind>/<slug>``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"$id": SCHEMA_ID},
+        title="Programme-evidence record",
+    )
+
+    schema_version: Literal["1.0.0"] = SCHEMA_VERSION
+    id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9][a-z0-9-]*$")
+    slug: str
+    source: SourceInfo
+    programme: Programme
+    studies: list[Study] = Field(default_factory=list)
+
+
+def record_json_schema() -> dict[str, Any]:
+    """The published JSON Schema (2020-12) for :class:`ProgrammeRecord`."""
+    schema = ProgrammeRecord.model_json_schema(by_alias=True, mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
