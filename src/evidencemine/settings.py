@@ -107,6 +107,11 @@ class NlpSettings(_Section):
     n_process: int = 1
 
 
+class PdfSettings(_Section):
+    max_pages: int = 300
+    max_bytes: int = 50_000_000
+
+
 class RunnerSettings(_Section):
     task_runner: Literal["threads", "dask"] = "threads"
     max_workers: int = 4
@@ -121,6 +126,7 @@ class Settings(_Section):
     pubmed: PubmedSettings = Field(default_factory=PubmedSettings)
     crossref: CrossrefSettings = Field(default_factory=CrossrefSettings)
     nlp: NlpSettings = Field(default_factory=NlpSettings)
+    pdf: PdfSettings = Field(default_factory=PdfSettings)
     runner: RunnerSettings = Field(default_factory=RunnerSettings)
 
     @property

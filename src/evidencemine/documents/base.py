@@ -22,6 +22,8 @@ class LoadContext:
     path: str | None = None
     media_type: str | None = None  # as declared by a server, if any
     fetched_at: datetime | None = None
+    pdf_max_pages: int = 300
+    pdf_max_bytes: int = 50_000_000
 
     @property
     def origin(self) -> str:
