@@ -37,6 +37,8 @@ class Block:
     the nesting depth (0 at the top). For a label/value pair, ``label`` is the label without its
     colon and ``text`` the value (possibly empty when the value follows in the next blocks).
     ``strong`` marks a block whose whole text is bold; ``page`` is the PDF page (1-based).
+    ``bold`` and ``italic`` hold the emphasised runs inside the text (a contact's name, a
+    reference's journal title), in order.
     """
 
     kind: BlockKind
@@ -46,6 +48,8 @@ class Block:
     links: tuple[Link, ...] = ()
     strong: bool = False
     page: int | None = None
+    bold: tuple[str, ...] = ()
+    italic: tuple[str, ...] = ()
 
     @property
     def is_heading(self) -> bool:

@@ -1,0 +1,232 @@
+"""HTML → blocks with BeautifulSoup (lxml parser).
+
+Structure is read from the elements' meaning, never from CSS classes: ``h1``-``h6`` are
+headings, ``p`` and loose text are paragraphs, ``li`` list items (with depth), ``dt``/``dd`` and
+two-cell table rows label/value pairs, ``hr`` rules. Scripts, styles, forms, navigation,
+headers, footers and dialogs are skipped; what is left of the page chrome is the adapters' job.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import Comment, Doctype, ProcessingInstruction
+
+from evidencemine.documents.base import LoadContext, Loader
+from evidencemine.documents.inline import Run, paragraph_block, runs_to_blocks
+from evidencemine.documents.model import Block, BlockKind, Document, clean_text, sha256_hex
+from evidencemine.documents.text import decode_text
+
+SKIP = frozenset(
+    "script style noscript template svg canvas iframe form button select input textarea "
+    "nav header footer dialog head object embed map area audio video picture".split()
+)
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+BLOCKS = frozenset(
+    "p div section article main aside blockquote ul ol li dl dt dd table thead tbody tfoot tr "
+    "td th hr figure figcaption address details summary body html pre center".split()
+) | frozenset(HEADINGS)
+BOLD = frozenset({"b", "strong"})
+ITALIC = frozenset({"i", "em", "cite"})
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+
+def _hidden(tag: Tag) -> bool:
+    return (
+        tag.has_attr("hidden")
+        or tag.get("aria-hidden") == "true"
+        or bool(_HIDDEN.search(str(tag.get("style", ""))))
+    )
+
+
+class _Walker:
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.blocks: list[Block] = []
+        self.list_depth = -1
+
+    # inline ---------------------------------------------------------------------------------
+    def runs(
+        self,
+        node: Tag,
+        bold: bool = False,
+        italic: bool = False,
+        href: str | None = None,
+        stop_at_lists: bool = False,
+    ) -> list[Run]:
+        """The inline runs of ``node``'s children."""
+        out: list[Run] = []
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                out.append(Run(str(child), bold, italic, href))
+            elif isinstance(child, Tag) and not (
+                child.name in SKIP
+                or _hidden(child)
+                or (stop_at_lists and child.name in ("ul", "ol", "dl", "table"))
+            ):
+                out.extend(self.tag_runs(child, bold, italic, href, stop_at_lists))
+        return out
+
+    def tag_runs(
+        self,
+        tag: Tag,
+        bold: bool = False,
+        italic: bool = False,
+        href: str | None = None,
+        stop_at_lists: bool = False,
+    ) -> list[Run]:
+        """The runs of one inline element, with its own emphasis and link applied."""
+        if tag.name == "br":
+            return [Run(" ", line_break=True)]
+        if tag.name == "a" and tag.get("href"):
+            target = str(tag["href"]).strip()
+            internal = target.startswith(("#", "javascript:"))
+            href = None if internal else urljoin(self.base_url or "", target)
+        return self.runs(
+            tag, bold or tag.name in BOLD, italic or tag.name in ITALIC, href, stop_at_lists
+        )
+
+    # blocks ---------------------------------------------------------------------------------
+    def walk(self, node: Tag) -> None:
+        pending: list[Run] = []
+        for child in node.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                pending.append(Run(str(child)))
+            elif not isinstance(child, Tag) or child.name in SKIP or _hidden(child):
+                continue
+            elif child.name in BLOCKS or self._has_block(child):
+                self.flush(pending)
+                pending = []
+                self.block(child)
+            else:
+                pending.extend(self.tag_runs(child))
+        self.flush(pending)
+
+    def _has_block(self, tag: Tag) -> bool:
+        return tag.find(list(BLOCKS)) is not None
+
+    def flush(self, runs: list[Run]) -> None:
+        self.blocks.extend(runs_to_blocks(runs))
+
+    def block(self, tag: Tag) -> None:
+        name = tag.name
+        if name in HEADINGS:
+            block = paragraph_block(self.runs(tag), BlockKind.HEADING, HEADINGS[name])
+            if block:
+                self.blocks.append(block)
+        elif name == "hr":
+            self.blocks.append(Block(BlockKind.RULE))
+        elif name in ("ul", "ol"):
+            self.list_depth += 1
+            for item in tag.find_all("li", recursive=False):
+                self.list_item(item)
+            self.list_depth -= 1
+        elif name == "li":
+            self.list_item(tag)
+        elif name == "dl":
+            self.definition_list(tag)
+        elif name == "table":
+            self.table(tag)
+        elif name == "p" and not self._has_block(tag):
+            self.flush(self.runs(tag))
+        else:
+            self.walk(tag)
+
+    def list_item(self, item: Tag) -> None:
+        block = paragraph_block(
+            self.runs(item, stop_at_lists=True), BlockKind.LIST_ITEM, max(self.list_depth, 0)
+        )
+        if block:
+            self.blocks.append(block)
+        for nested in item.find_all(["ul", "ol", "dl", "table"], recursive=False):
+            self.block(nested)
+
+    def definition_list(self, tag: Tag) -> None:
+        label: str | None = None
+        for child in tag.find_all(["dt", "dd"]):
+            if child.name == "dt":
+                label = clean_text(child.get_text(" ")).rstrip(":")
+                continue
+            value = paragraph_block(self.runs(child), BlockKind.PARAGRAPH)
+            if label:
+                self.blocks.append(
+                    Block(
+                        BlockKind.LABEL_VALUE,
+                        value.text if value else "",
+                        label=label,
+                        links=value.links if value else (),
+                        italic=value.italic if value else (),
+                    )
+                )
+
+    def table(self, tag: Tag) -> None:
+        for row in tag.find_all("tr"):
+            cells = row.find_all(["th", "td"], recursive=False)
+            texts = [clean_text(c.get_text(" ")) for c in cells]
+            if len(cells) == 2 and texts[0] and (cells[0].name == "th" or len(texts[0]) < 60):
+                value = paragraph_block(self.runs(cells[1]), BlockKind.PARAGRAPH)
+                self.blocks.append(
+                    Block(
+                        BlockKind.LABEL_VALUE,
+                        value.text if value else "",
+                        label=texts[0].rstrip(":"),
+                        links=value.links if value else (),
+                    )
+                )
+            elif any(texts):
+                self.blocks.append(Block(BlockKind.PARAGRAPH, " | ".join(t for t in texts if t)))
+
+
+def load_html(data: bytes, context: LoadContext) -> Document:
+    soup = BeautifulSoup(data, "lxml")
+    base = soup.find("base", href=True)
+    base_url = (
+        urljoin(context.url or "", str(base["href"])) if isinstance(base, Tag) else context.url
+    )
+    title_tag = soup.find("title")
+    walker = _Walker(base_url)
+    root = soup.body or soup
+    walker.walk(root)
+    canonical = soup.find("link", rel="canonical", href=True)
+    meta: dict[str, str] = {}
+    if isinstance(canonical, Tag):
+        meta["canonical"] = urljoin(base_url or "", str(canonical["href"]))
+    for tag in soup.find_all("meta", content=True):
+        key = tag.get("property") or tag.get("name")
+        if key:
+            meta[str(key).lower()] = str(tag["content"])
+    return Document(
+        blocks=walker.blocks,
+        media_type="text/html",
+        content_sha256=sha256_hex(data),
+        url=context.url,
+        path=context.path,
+        fetched_at=context.fetched_at,
+        title=clean_text(title_tag.get_text()) if title_tag else None,
+        meta=meta,
+    )
+
+
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _sniff_html(data: bytes, context: LoadContext) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(head):
+        return True
+    text = decode_text(data[:4096]) or ""
+    return bool(re.search(r"<(p|div|h[1-6]|ul|table|section|article)\b", text, re.IGNORECASE)) and (
+        context.suffix in (".html", ".htm") or text.lstrip().startswith("<")
+    )
+
+
+LOADER = Loader(name="html", media_type="text/html", sniff=_sniff_html, load=load_html)
