@@ -136,7 +136,9 @@ class LocalServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 length = reply.declared_length
-                self.send_header("Content-Length", str(len(reply.body) if length is None else length))
+                self.send_header(
+                    "Content-Length", str(len(reply.body) if length is None else length)
+                )
                 for key, value in reply.headers.items():
                     self.send_header(key, value)
                 if reply.declared_length is not None:

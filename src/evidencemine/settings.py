@@ -43,7 +43,9 @@ class HttpSettings(_Section):
     max_bytes: int = 20_000_000
     max_redirects: int = 5
     allow_private_hosts: bool = False
-    user_agent: str = "evidencemine/{version} (+https://github.com/evidencemine/evidencemine; mailto:{contact})"
+    user_agent: str = (
+        "evidencemine/{version} (+https://github.com/evidencemine/evidencemine; mailto:{contact})"
+    )
     contact: str = ""
     default_requests_per_second: float = 1
 
@@ -186,4 +188,6 @@ def load_settings(
     except ValidationError as err:
         first = err.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid setting {where}: {first['msg']}", source=str(config_path or "environment")) from err
+        raise ConfigError(
+            f"invalid setting {where}: {first['msg']}", source=str(config_path or "environment")
+        ) from err

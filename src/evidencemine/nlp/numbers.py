@@ -1,0 +1,87 @@
+"""Numbers as written in abstracts: digits ("1,234"), words ("Seventy-six"), and their values."""
+
+from __future__ import annotations
+
+import re
+
+UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {"hundred": 100, "thousand": 1000}
+
+_UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+_TENS_WORDS = "|".join(TENS)
+_BELOW_100 = rf"(?:(?:{_TENS_WORDS})(?:[- ](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS}))"
+_BELOW_1000 = rf"(?:{_BELOW_100}(?:\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?)?)"
+WORD_NUMBER = rf"(?:{_BELOW_1000}(?:\s+thousand(?:\s*,?\s+(?:and\s+)?{_BELOW_1000})?)?)"
+DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+NUMBER = rf"(?:{DIGIT_NUMBER}|{WORD_NUMBER})"
+
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def parse_number(text: str) -> float | None:
+    """The value of ``text`` written in digits or English words, or None when it is not one."""
+    cleaned = text.strip().lower().replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        pass
+    total = 0
+    current = 0
+    seen = False
+    for word in _WORD_RE.findall(cleaned):
+        if word == "and":
+            continue
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word in SCALES:
+            current = max(current, 1) * SCALES[word]
+            if word == "thousand":
+                total += current
+                current = 0
+        else:
+            return None
+        seen = True
+    return float(total + current) if seen else None
+
+
+def parse_int(text: str) -> int | None:
+    """``parse_number`` for whole numbers only."""
+    value = parse_number(text)
+    if value is None or value != int(value):
+        return None
+    return int(value)

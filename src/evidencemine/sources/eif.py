@@ -1,0 +1,409 @@
+"""The EIF (Foundations) Guidebook programme page adapter.
+
+Driven by heading and label text, not CSS: "Evidence rating", "Cost rating", "Child outcomes",
+"Key programme characteristics" (Who is it for? / How is it delivered? / Where is it
+delivered? / How is it targeted? / Where has it been implemented?), "UK provision", "UK
+evaluation", "About the programme", implementation requirements, "Theory of Change",
+"Contact details" and "About the evidence" with one section per study. Sections it does not
+know are kept by name with their text; page chrome (guidebook and EIF about-texts, address,
+disclaimer, reading guides, cookie notices) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from evidencemine.countries import country_codes
+from evidencemine.documents.model import Block, BlockKind, Document
+from evidencemine.errors import ParseError
+from evidencemine.models import (
+    Characteristics, Contact, CostRating, EvidenceRating, Programme, ProgrammeOutcome,
+    ProgrammeRecord, Ratings, Section as KeptSection, SourceInfo, Study, StudyDesign,
+    StudyOutcome, StudySample,
+)
+from evidencemine.references.parse import attach_links, looks_like_reference, parse_reference
+from evidencemine.sources import delivery
+from evidencemine.sources.common import PageMeta, slug_from_url, slugify
+from evidencemine.sources.sections import (
+    Section, drop_chrome, first_label_value, is_absent, labelled_fields, norm, split_list,
+    split_sections,
+)
+
+KIND = "eif-guidebook"
+CHROME_HEADINGS = frozenset({
+    "guidebook", "eif", "disclaimer", "foundations", "about the guidebook", "about eif",
+    "our use of cookies", "cookies", "necessary cookies", "analytics cookies", "cookie settings",
+    "share this page", "share", "related programmes", "sign up to our newsletter",
+})
+CHROME_TEXT = re.compile(
+    r"^(how to read the guidebook|eif evidence standards|about the eif guidebook|back to top|"
+    r"print this page|download (?:this|the) (?:page|programme)|www\.eif\.org\.uk)\b"
+    r"|\+44\s*\(0\)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b.*\|"
+    r"|\bcookies?\b.*\b(consent|preferences|enable|accept)\b",
+    re.IGNORECASE,
+)
+EVIDENCE_LABELS = frozenset({"evidence rating", "evidence level", "evidence strength"})
+COST_LABELS = frozenset({"cost rating", "cost"})
+DESIGNS = {
+    "rct": ("rct", "RCT"), "randomised controlled trial": ("rct", "RCT"),
+    "randomized controlled trial": ("rct", "RCT"), "cluster rct": ("cluster-rct", "Cluster RCT"),
+    "qed": ("quasi-experimental", "QED"), "quasi experimental design": ("quasi-experimental", "QED"),
+    "quasi experimental": ("quasi-experimental", "QED"),
+}
+_RATING = re.compile(r"^(?:level\s*)?(?P<level>[1-4])\s*(?P<plus>\+|plus)?$", re.I)
+_NL2 = re.compile(r"^n\s*l\s*2$|^not level 2$", re.I)
+_BASED_ON = re.compile(r"^(?P<outcome>.+?)\s+[-–—]\s+based on\s+(?P<studies>.+)$", re.I)
+_STUDY = re.compile(r"^study\s+(\d+)\b", re.I)
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&\-]{1,14})\s*\)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def evidence_rating(text: str) -> EvidenceRating | None:
+    """``"3+"`` → level 3 with plus; ``"NL2"`` → not level 2; None when unreadable or absent."""
+    label = re.sub(r"\s+", "", text.strip())
+    if match := _RATING.match(label):
+        return EvidenceRating(label=label.replace("plus", "+"), level=int(match["level"]),
+                              plus=bool(match["plus"]))
+    if _NL2.match(text.strip()):
+        return EvidenceRating(label="NL2", not_level_2=True)
+    return None
+
+
+def cost_rating(text: str) -> CostRating | None:
+    """``"1"``-``"5"`` → a cost rating; ``"NA"`` (not available) → None, never a string rating."""
+    match = re.fullmatch(r"\s*(?:level\s*)?([1-5])\s*", text, re.I)
+    return CostRating(label=match[1], level=int(match[1])) if match else None
+
+
+def detect(document: Document) -> float:
+    url = (document.url or "") + " " + document.meta.get("canonical", "")
+    if re.search(r"(guidebook\.eif\.org\.uk|foundations\.org\.uk)/.*programme", url, re.I):
+        return 1.0
+    keys = {norm(b.label if b.kind is BlockKind.LABEL_VALUE else b.text) for b in document.blocks}
+    markers = {"evidence rating", "cost rating", "about the evidence", "child outcomes",
+               "key programme characteristics", "eif programme assessment"}
+    found = len(markers & keys)
+    return 0.9 if found >= 3 else 0.5 if found >= 2 else 0.0
+
+
+class _EifParser:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.meta = PageMeta(document)
+        self.sections = drop_chrome(split_sections(document.blocks), CHROME_HEADINGS, CHROME_TEXT)
+        self.programme: Programme | None = None
+        self.studies: list[Study] = []
+        self.kept: list[KeptSection] = []
+
+    def parse(self) -> ProgrammeRecord:
+        title_index = self._title_index()
+        title = self.sections[title_index]
+        name = title.heading
+        intro = [b for b in title.blocks if b.text not in self.meta.lines]
+        self.programme = Programme(name=name, ratings=self._ratings())
+        self._intro(intro)
+        for section in self.sections[title_index + 1 :]:
+            self._dispatch(section)
+        self.programme.sections = self.kept
+        self.programme.countries = country_codes(", ".join(self.programme.implemented_in))
+        return self._record()
+
+    def _title_index(self) -> int:
+        for index, section in enumerate(self.sections):
+            if section.level == 1 and section.heading:
+                return index
+        for index, section in enumerate(self.sections):
+            if section.heading:
+                return index
+        raise ParseError("no programme name (no heading) on the page", source=self.document.origin)
+
+    def _ratings(self) -> Ratings:
+        blocks = [b for s in self.sections for b in s.blocks]
+        ratings = Ratings()
+        if found := first_label_value(blocks, EVIDENCE_LABELS):
+            ratings.evidence = evidence_rating(found.text)
+        if found := first_label_value(blocks, COST_LABELS):
+            ratings.cost = cost_rating(found.text)
+            ratings.cost_text = None if ratings.cost else found.text
+        return ratings
+
+    def _intro(self, blocks: list[Block]) -> None:
+        assert self.programme is not None
+        paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text]
+        summary = next((b for b in paragraphs if b.strong), paragraphs[0] if paragraphs else None)
+        if summary:
+            self.programme.summary = summary.text
+            if match := _ACRONYM.search(summary.text):
+                self.programme.acronym = match[1]
+        self.programme.description = [b.text for b in paragraphs if b is not summary]
+
+    # dispatch -------------------------------------------------------------------------------
+    def _dispatch(self, section: Section) -> None:
+        key = section.key
+        if self._subsection_of_child_outcomes(section):
+            self._child_outcomes(section)
+            return
+        for pattern, handler in self._handlers():
+            if re.search(pattern, key):
+                handler(section)
+                return
+        if _STUDY.match(section.heading):
+            self._study(section)
+        elif section.text().strip():
+            self.kept.append(KeptSection(heading=section.heading, text=section.text()))
+
+    def _handlers(self) -> list[tuple[str, Callable[[Section], None]]]:
+        return [
+            (r"^(eif )?programme assessment$", self._assessment),
+            (r"^cost rating$", self._cost_text),
+            (r"^child outcomes$", self._child_outcomes),
+            (r"^who is it for$", self._list_into("age_groups")),
+            (r"^how is it delivered$", self._how_delivered),
+            (r"^where is it delivered$", self._list_into("settings")),
+            (r"^how is it targeted$", self._list_into("targeting")),
+            (r"^where has it been implemented$", self._implemented),
+            (r"^uk provision$", self._uk_provision),
+            (r"^uk evaluation$", self._uk_evaluation),
+            (r"^what happens during the intervention$", self._activities),
+            (r"^who can deliver it$", self._who_delivers),
+            (r"^what are the training requirements$", self._training),
+            (r"^how are the practitioners supervised$", self._supervision),
+            (r"^what are the systems for maintaining fidelity$", self._fidelity),
+            (r"^is there a licen[cs]ing requirement$", self._licence),
+            (r"^how does it work|theory of change", self._theory_of_change),
+            (r"^contact details$|^contact$", self._contact),
+            (r"^about the evidence$", self._evidence_summary),
+            (r"^(key programme characteristics|about the programme|what happens during delivery"
+             r"|what are the implementation requirements)$", self._container),
+        ]
+
+    # handlers -------------------------------------------------------------------------------
+    def _container(self, section: Section) -> None:
+        if section.text().strip():
+            self.kept.append(KeptSection(heading=section.heading, text=section.text()))
+
+    def _assessment(self, section: Section) -> None:
+        assert self.programme is not None
+        paragraphs = [b.text for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
+        if paragraphs:
+            self.programme.ratings.assessment = paragraphs[0]
+
+    def _cost_text(self, section: Section) -> None:
+        assert self.programme is not None
+        paragraphs = [b.text for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
+        if paragraphs:
+            self.programme.ratings.cost_text = paragraphs[0]
+
+    def _child_outcomes(self, section: Section) -> None:
+        assert self.programme is not None
+        domain = None if section.key == "child outcomes" else section.heading
+        for block in section.blocks:
+            text = block.text
+            if re.search(r"outcomes for (couples|parents|families)|couples, parents or families",
+                         text, re.I):
+                self.programme.has_family_outcomes = True
+            elif block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and text and not (
+                text.endswith(":") or re.match(r"according to", text, re.I) or is_absent(text)
+            ):
+                self.programme.child_outcomes.append(_programme_outcome(text, domain))
+
+    def _subsection_of_child_outcomes(self, section: Section) -> bool:
+        return bool(section.ancestors) and section.ancestors[-1] == "child outcomes"
+
+    def _list_into(self, field: str) -> Callable[[Section], None]:
+        def handle(section: Section) -> None:
+            assert self.programme is not None
+            setattr(self.programme.characteristics, field, section.items())
+
+        return handle
+
+    def _how_delivered(self, section: Section) -> None:
+        assert self.programme is not None
+        if "key programme characteristics" in section.ancestors:
+            self.programme.characteristics.delivery_models = section.items()
+        else:
+            self.programme.delivery.text.extend(section.items())
+
+    def _implemented(self, section: Section) -> None:
+        assert self.programme is not None
+        names: list[str] = []
+        for item in section.items():
+            names.extend(split_list(item) if len(item.split()) <= 12 else [item])
+        self.programme.implemented_in = names
+
+    def _uk_provision(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.uk_implemented = _yes_no(section.text(), r"has not been implemented|not (?:yet )?implemented|no uk", r"has been implemented|is (?:being )?implemented|implemented in the uk")
+
+    def _uk_evaluation(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.uk_evaluated = _yes_no(section.text(), r"does not include|no uk evaluation|has not been evaluated", r"includes? evaluation|evaluated in the uk|includes? evidence")
+
+    def _activities(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.activities = section.items()
+
+    def _who_delivers(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.implementation.qualification_text = section.items()
+
+    def _training(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.implementation.training_text = section.items()
+
+    def _supervision(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.implementation.supervision = delivery.supervision(" ".join(section.items()))
+
+    def _fidelity(self, section: Section) -> None:
+        assert self.programme is not None
+        text = " ".join(section.items())
+        self.programme.implementation.fidelity = None if is_absent(text) else text or None
+
+    def _licence(self, section: Section) -> None:
+        assert self.programme is not None
+        text = " ".join(section.items()) or section.text()
+        self.programme.implementation.licence_text = text or None
+
+    def _theory_of_change(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.theory_of_change.extend(
+            b.text for b in section.blocks if b.kind is BlockKind.LIST_ITEM and not is_absent(b.text)
+        )
+
+    def _contact(self, section: Section) -> None:
+        assert self.programme is not None
+        self.programme.contact = _contact(section.blocks)
+
+    def _evidence_summary(self, section: Section) -> None:
+        assert self.programme is not None
+        paragraphs = [b.text for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
+        self.programme.evidence_summary = " ".join(paragraphs) or None
+
+    def _study(self, section: Section) -> None:
+        self.studies.append(parse_study(section))
+
+    # record ---------------------------------------------------------------------------------
+    def _record(self) -> ProgrammeRecord:
+        assert self.programme is not None
+        delivery.fill_delivery(self.programme)
+        slug = slug_from_url(self.meta.url) or slugify(self.programme.name)
+        source = SourceInfo(
+            url=self.meta.url, path=self.document.path, kind=KIND,
+            media_type=self.document.media_type, fetched_at=self.document.fetched_at,
+            content_sha256=self.document.content_sha256, published=self.meta.published,
+            updated=self.meta.updated, review=self.meta.review,
+        )
+        return ProgrammeRecord(id=f"{KIND}/{slug}", slug=slug, source=source,
+                               programme=self.programme, studies=self.studies)
+
+
+def _yes_no(text: str, no: str, yes: str) -> bool | None:
+    if re.search(no, text, re.I):
+        return False
+    if re.search(yes, text, re.I):
+        return True
+    return None
+
+
+def _programme_outcome(text: str, domain: str | None) -> ProgrammeOutcome:
+    match = _BASED_ON.match(text)
+    if not match:
+        return ProgrammeOutcome(outcome=text, domain=domain)
+    studies = [int(n) for n in re.findall(r"study\s*(\d+)", match["studies"], re.I)]
+    return ProgrammeOutcome(outcome=match["outcome"].strip(), domain=domain, studies=studies)
+
+
+def _contact(blocks: list[Block]) -> Contact | None:
+    text = " ".join(b.text for b in blocks if b.text)
+    if not text:
+        return None
+    emails = [link.url[7:] for b in blocks for link in b.links if link.url.startswith("mailto:")]
+    email = emails[0] if emails else (m[0] if (m := _EMAIL.search(text)) else None)
+    urls = [link.url for b in blocks for link in b.links if link.url.startswith("http")]
+    name = next((bold for b in blocks for bold in b.bold), None)
+    rest = text
+    for part in (name, email):
+        if part:
+            rest = rest.replace(part, " ")
+    organisation = re.sub(r"\s+", " ", rest).strip(" ,|;") or None
+    return Contact(name=name, organisation=organisation, email=email,
+                   url=urls[0] if urls else None, text=text)
+
+
+# studies ----------------------------------------------------------------------------------
+
+STUDY_LABELS = {
+    "citation": "citation", "citations": "citation", "design": "design", "study design": "design",
+    "country": "country", "countries": "country", "location": "country",
+    "sample": "sample", "sample size": "sample", "participants": "sample",
+    "child outcomes": "child", "other outcomes": "other", "outcomes": "child",
+    "parent outcomes": "other", "family outcomes": "other", "available at": "links",
+}
+
+
+def _design(text: str) -> StudyDesign:
+    value, label = DESIGNS.get(norm(text), ("other", text))
+    return StudyDesign(value=value, label=label)  # type: ignore[arg-type]
+
+
+def _value_items(block: Block, tail: list[Block]) -> list[str]:
+    items = [block.text] if block.text else []
+    items.extend(b.text for b in tail if not looks_like_reference(b.text))
+    out: list[str] = []
+    for item in items:
+        out.extend(p.strip() for p in item.split(";") if p.strip())
+    return [item for item in out if not is_absent(item)]
+
+
+def parse_study(section: Section) -> Study:
+    """One "Study N" section → :class:`Study` (labels, references, "Available at" links)."""
+    number = int(m[1]) if (m := _STUDY.match(section.heading)) else None
+    study = Study(label=section.heading, number=number)
+    links: list[str] = []
+    for key, block, tail in labelled_fields(section.blocks):
+        field = STUDY_LABELS.get(key)
+        items = _value_items(block, tail)
+        if field == "links":
+            links.extend(link.url for b in [block, *tail] for link in b.links)
+        elif field == "citation":
+            study.citation = block.text or " ".join(items) or None
+        elif field == "design" and items:
+            study.design = _design(items[0])
+        elif field == "country":
+            study.country_text = items
+            study.countries = country_codes(", ".join(items))
+        elif field == "sample" and items:
+            study.sample = StudySample(text=" ".join(items))
+        elif field in ("child", "other"):
+            study.outcomes.extend(StudyOutcome(outcome=i, category=field) for i in items)  # type: ignore[arg-type]
+        elif items:
+            study.fields[block.label or key] = " ".join(items)
+    references, after_available = _references_and_links(section.blocks)
+    references, unmatched = attach_links(references, [*links, *after_available])
+    study.references, study.unmatched_links = references, unmatched
+    return study
+
+
+def _references_and_links(blocks: list[Block]) -> tuple[list, list[str]]:  # type: ignore[type-arg]
+    references = []
+    links: list[str] = []
+    collecting = False
+    for block in blocks:
+        if looks_like_reference(block.text):
+            own = [link.url for link in block.links]
+            references.append(parse_reference(block.text, italic=block.italic, links=own))
+            collecting = False
+        elif norm(block.text) == "available at" and block.kind is not BlockKind.LABEL_VALUE:
+            collecting = True
+        elif collecting and block.links and block.kind is not BlockKind.LABEL_VALUE:
+            links.extend(link.url for link in block.links)
+        elif block.kind in (BlockKind.HEADING, BlockKind.LABEL_VALUE):
+            collecting = False
+    return references, links
+
+
+def parse_eif_page(document: Document) -> ProgrammeRecord:
+    """Parse a guidebook programme page (any loader's blocks) into a programme record."""
+    return _EifParser(document).parse()
