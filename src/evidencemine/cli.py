@@ -1,0 +1,202 @@
+"""The ``evidencemine`` command line.
+
+Exit status: 0 when every item succeeded, 1 when some failed (reported; the rest is written),
+2 for usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evidencemine import __version__
+from evidencemine.errors import ConfigError, EvidenceMineError
+from evidencemine.settings import Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("evidencemine")
+
+
+def _err(message: str) -> None:
+    print(f"evidencemine: {message}", file=sys.stderr)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(getattr(args, "config", None))
+    if getattr(args, "output", None):
+        settings.output.dir = Path(args.output)
+    return settings
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    if getattr(args, "quiet", False):
+        return None
+    return lambda message: print(message, file=sys.stderr, flush=True)
+
+
+# commands ---------------------------------------------------------------------------------
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from evidencemine.documents import LoadContext, load_document
+    from evidencemine.output import validated_json
+    from evidencemine.pipeline import parse_page
+
+    path = Path(args.path)
+    try:
+        data = sys.stdin.buffer.read() if args.path == "-" else path.read_bytes()
+    except FileNotFoundError:
+        _err(f"{path}: no such file")
+        return EXIT_FAILED
+    except OSError as err:
+        _err(f"{path}: cannot read file: {err.strerror or err}")
+        return EXIT_FAILED
+    kind = None if args.kind == "auto" else args.kind
+    try:
+        document = load_document(data, LoadContext(url=args.url, path=str(path)))
+        print(validated_json(parse_page(document, kind=kind)), end="")
+    except EvidenceMineError as err:
+        _err(str(err))
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _print_summary(report: dict[str, Any]) -> None:
+    counts = report["counts"]
+    print("run " + report["run_id"] + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for entry in report["programmes"]:
+        changes = "; ".join(entry["changes"])
+        print(f"  {entry['status']:<9} {entry['id'] or entry['input']}"
+              + (f"  [{changes}]" if changes else ""))
+    for error in report["errors"]:
+        print(f"  error    {error['input']}: {error['stage']}: {error['reason']}")
+    print(f"output: {report['output_dir']}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from evidencemine.pipeline import RunOptions, ingest
+
+    settings = _settings(args)
+    kind = None if args.kind == "auto" else args.kind
+    options = RunOptions(kind=kind, offline=args.offline, mode="ingest")
+    report = ingest(args.inputs, settings, options, progress=_progress(args))
+    if not args.quiet:
+        _print_summary(report)
+    return EXIT_FAILED if report["counts"]["failed"] else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from evidencemine.pipeline import crawl
+
+    settings = _settings(args)
+    report = crawl(settings, source_names=args.source or None, limit=args.limit,
+                   only_changed=args.only_changed, progress=_progress(args))
+    if not args.quiet:
+        _print_summary(report)
+    return EXIT_FAILED if report["counts"]["failed"] else EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from evidencemine.output import validate_output
+
+    problems = validate_output(args.dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print(f"{args.dir}: valid")
+    return EXIT_FAILED if problems else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from evidencemine.output import schema_text
+
+    print(schema_text(), end="")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from evidencemine.demo import run_demo
+
+    settings = _settings(args)
+    return run_demo(settings, progress=_progress(args))
+
+
+# parser -----------------------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
+    parser.add_argument("--config", type=Path, help="a TOML file overlaying the defaults")
+    if output:
+        parser.add_argument("--output", type=Path, help="output folder (default: output.dir)")
+    parser.add_argument("--quiet", action="store_true", help="no progress or summary")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from evidencemine.sources import KINDS
+
+    parser = argparse.ArgumentParser(prog="evidencemine", description=__doc__.splitlines()[1])
+    parser.add_argument("--version", action="version", version=f"evidencemine {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    kinds = ["auto", *KINDS]
+
+    p = sub.add_parser("parse", help="one page (HTML, PDF or text export) to JSON on stdout")
+    p.add_argument("path", help="a file, or - for standard input")
+    p.add_argument("--url", help="the page's URL (for ids and links)")
+    p.add_argument("--kind", choices=kinds, default="auto")
+    p.set_defaults(handler=cmd_parse)
+
+    p = sub.add_parser("ingest", help="the full pipeline for the given URLs or files")
+    p.add_argument("inputs", nargs="+", metavar="URL_OR_PATH")
+    p.add_argument("--kind", choices=kinds, default="auto")
+    p.add_argument("--offline", action="store_true", help="no network: no fetching, no resolution")
+    _common(p)
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("run", help="crawl the configured sources (scheduled runs)")
+    p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.add_argument("--limit", type=int, help="at most this many programme pages per source")
+    p.add_argument("--only-changed", action="store_true",
+                   help="skip pages whose content is unchanged since the last run")
+    _common(p)
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("validate", help="check an output folder against the schema")
+    p.add_argument("dir", type=Path)
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the programme-evidence JSON Schema")
+    p.set_defaults(handler=cmd_schema)
+
+    p = sub.add_parser("demo", help="the full pipeline on the bundled sample site, offline")
+    _common(p)
+    p.set_defaults(handler=cmd_demo)
+
+    from evidencemine.nlp.commands import register
+
+    register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args))
+    except ConfigError as err:
+        _err(str(err))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Apply the extraction rules to a record's page fields and to resolved abstracts.
+
+Page fields: each study's sample text (N, unit, subgroups), design label, outcome items
+(direction), and for research-project pages the summary (design, outcomes with direction,
+follow-up time points, comparison). Abstracts: every resolved reference's abstract, with the
+PMID (or DOI) as the evidence source. Results are kept on the study as ``extractions``;
+:mod:`evidencemine.reconcile` then compares page and literature values.
+"""
+
+from __future__ import annotations
+
+from evidencemine.models import (
+    Extraction, ProgrammeRecord, Reference, Study, StudyDesign, StudyOutcome, StudySample,
+)
+from evidencemine.nlp import extract_texts
+
+DESIGN_LABELS = {
+    "rct": "RCT", "cluster-rct": "Cluster RCT", "quasi-experimental": "QED",
+    "pre-post": "Pre-post", "cohort": "Cohort", "case-control": "Case-control",
+    "cross-sectional": "Cross-sectional", "qualitative": "Qualitative",
+    "systematic-review": "Systematic review", "meta-analysis": "Meta-analysis", "other": "Other",
+}
+
+
+def _study_key(record: ProgrammeRecord, index: int) -> str:
+    return f"page:{record.id}#study-{index + 1}"
+
+
+def _page_texts(record: ProgrammeRecord) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    for index, study in enumerate(record.studies):
+        key = _study_key(record, index)
+        if study.sample:
+            items.append((f"{key}/sample", study.sample.text))
+        if study.design and study.design.value == "other":
+            items.append((f"{key}/design", study.design.label))
+        items.extend((f"{key}/outcome-{n}", o.outcome) for n, o in enumerate(study.outcomes))
+    if record.source.kind == "research-project" and record.studies:
+        key = _study_key(record, 0)
+        items.append((f"{key}/title", record.programme.name))
+        if record.programme.summary:
+            items.append((f"{key}/summary", record.programme.summary))
+    return items
+
+
+def extract_page_facts(record: ProgrammeRecord) -> ProgrammeRecord:
+    """Run the rules over the page's own fields; nothing here uses the network."""
+    record = record.model_copy(deep=True)
+    items = _page_texts(record)
+    results = {e.source: e for e in extract_texts(items)} if items else {}
+    for index, study in enumerate(record.studies):
+        key = _study_key(record, index)
+        _apply_page_fields(study, key, results)
+        if record.source.kind == "research-project":
+            _apply_summary(study, key, results)
+    return record
+
+
+def _apply_page_fields(study: Study, key: str, results: dict[str, Extraction]) -> None:
+    sample = results.get(f"{key}/sample")
+    if study.sample and sample:
+        study.sample = StudySample(text=study.sample.text, size=sample.sample_size)
+        study.extractions.append(sample)
+    design = results.get(f"{key}/design")
+    if design and design.design and study.design:
+        study.design = StudyDesign(value=design.design.value, label=study.design.label,
+                                   evidence=design.design.evidence)
+    for n, outcome in enumerate(study.outcomes):
+        found = results.get(f"{key}/outcome-{n}")
+        if found and found.outcomes:
+            first = found.outcomes[0]
+            outcome.direction, outcome.evidence = first.direction, first.evidence
+
+
+def _apply_summary(study: Study, key: str, results: dict[str, Extraction]) -> None:
+    summary, title = results.get(f"{key}/summary"), results.get(f"{key}/title")
+    for extraction in (title, summary):
+        if extraction:
+            study.extractions.append(extraction)
+    design = (title and title.design) or (summary and summary.design)
+    if design and not study.design:
+        study.design = StudyDesign(value=design.value, label=DESIGN_LABELS[design.value],
+                                   evidence=design.evidence)
+    if summary:
+        study.outcomes.extend(
+            StudyOutcome(outcome=o.outcome, category="result", direction=o.direction,
+                         timepoints_months=o.timepoints_months, evidence=o.evidence)
+            for o in summary.outcomes
+        )
+        study.timepoints_months = summary.timepoints_months
+        study.comparison = summary.comparison
+        if summary.countries and not study.countries:
+            study.countries = [c.code for c in summary.countries]
+
+
+def literature_source(reference: Reference) -> str | None:
+    ids = reference.identifiers
+    if ids.pmid:
+        return f"pmid:{ids.pmid}"
+    if ids.doi:
+        return f"doi:{ids.doi}"
+    return None
+
+
+def extract_literature(records: list[ProgrammeRecord]) -> list[ProgrammeRecord]:
+    """Run the rules over every resolved abstract of every study (one batch for the run)."""
+    records = [r.model_copy(deep=True) for r in records]
+    items: list[tuple[str, str]] = []
+    for record in records:
+        for study in record.studies:
+            for reference in study.references:
+                source = literature_source(reference)
+                if source and reference.abstract:
+                    items.append((source, reference.abstract))
+    found = {e.source: e for e in extract_texts(dict(items).items())} if items else {}
+    for record in records:
+        for study in record.studies:
+            for reference in study.references:
+                source = literature_source(reference)
+                if source in found and all(e.source != source for e in study.extractions):
+                    study.extractions.append(found[source])
+    return records
