@@ -18,6 +18,7 @@ from evidencemine.models import CslItem, Difference
 from evidencemine.settings import CrossrefSettings
 
 _TAG = re.compile(r"<[^>]+>")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _BRITISH_ENDINGS = (
     (re.compile(r"is(ation|ations|e|es|ed|ing)\b"), r"iz\1"),
@@ -28,7 +29,7 @@ _MIN_WORDS_FOR_MAIN_TITLE = 5
 
 def fold_text(text: str) -> str:
     """Lower-case ASCII letters and digits, single-spaced (accents, tags and dashes gone)."""
-    decomposed = unicodedata.normalize("NFKD", _TAG.sub(" ", text))
+    decomposed = unicodedata.normalize("NFKD", _DASHES.sub("-", _TAG.sub(" ", text)))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("&", " and ")
     return _NON_WORD.sub(" ", ascii_text).strip()
@@ -160,8 +161,8 @@ def _same_pages(printed: str, resolved: str) -> bool:
     left, right = expand_page_range(printed), expand_page_range(resolved)
     if left is None or right is None:
         return True
-    if "-" not in left:
-        return left == right.split("-")[0]
+    if "-" not in left or "-" not in right:
+        return left.split("-")[0] == right.split("-")[0]
     return left == right
 
 
