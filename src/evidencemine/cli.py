@@ -95,7 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     report = crawl(settings, source_names=args.source or None, limit=args.limit,
-                   only_changed=args.only_changed, progress=_progress(args))
+                   only_changed=not args.force, progress=_progress(args))
     if not args.quiet:
         _print_summary(report)
     return EXIT_FAILED if report["counts"]["failed"] else EXIT_OK
@@ -161,8 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="crawl the configured sources (scheduled runs)")
     p.add_argument("--source", action="append", help="only this source (repeatable)")
     p.add_argument("--limit", type=int, help="at most this many programme pages per source")
-    p.add_argument("--only-changed", action="store_true",
-                   help="skip pages whose content is unchanged since the last run")
+    p.add_argument("--force", action="store_true",
+                   help="re-parse pages whose content is unchanged since the last run")
     _common(p)
     p.set_defaults(handler=cmd_run)
 

@@ -20,7 +20,7 @@ from evidencemine.changes import summarise_changes
 from evidencemine.documents import LoadContext, load_document, load_path
 from evidencemine.documents.model import Document
 from evidencemine.enrich import extract_literature, extract_page_facts
-from evidencemine.errors import EvidenceMineError, FetchError
+from evidencemine.errors import ConfigError, EvidenceMineError, FetchError
 from evidencemine.http import HttpClient
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import OutputStore
@@ -137,6 +137,20 @@ class Run:
         self.outcomes: list[PageOutcome] = []
         self.resolution: dict[str, Any] = {}
         self.discovered = 0
+        self.discovery_errors: list[dict[str, Any]] = []
+        self.previous_sha = self._previous_hashes()
+
+    def _previous_hashes(self) -> dict[str, str]:
+        """URL → content hash of the current records (for skipping unchanged pages)."""
+        hashes: dict[str, str] = {}
+        for path in self.store.record_files():
+            try:
+                record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
+            except ValueError:
+                continue
+            if record.source.url:
+                hashes[record.source.url] = record.source.content_sha256
+        return hashes
 
     def load_and_parse(self, item: str, source: SourceSettings | None = None) -> PageOutcome:
         outcome = PageOutcome(item)
@@ -149,6 +163,10 @@ class Run:
         except EvidenceMineError as err:
             outcome.fail("load", err)
             return outcome
+        url = document.url or ""
+        if self.options.only_changed and self.previous_sha.get(url) == document.content_sha256:
+            outcome.status = "unchanged"
+            return outcome
         try:
             record = parse_page(document, kind=self.options.kind)
         except EvidenceMineError as err:
@@ -156,11 +174,7 @@ class Run:
             return outcome
         previous = self.store.read_record(record.id)
         outcome.record, outcome.record_id, outcome.status = record, record.id, "parsed"
-        if previous and previous.source.content_sha256 == record.source.content_sha256:
-            outcome.changes = []
-            if self.options.only_changed:
-                outcome.status, outcome.record = "unchanged", None
-        else:
+        if not previous or previous.source.content_sha256 != record.source.content_sha256:
             outcome.changes = summarise_changes(previous, record)
         return outcome
 
@@ -266,7 +280,7 @@ def build_report(run: Run) -> dict[str, Any]:
             {"input": o.input, "stage": o.stage, "reason": o.error}
             for o in outcomes if o.status == "failed"
         ] + [{"input": None, "stage": "resolve", "reason": e}
-             for e in run.resolution.get("errors", [])],
+             for e in run.resolution.get("errors", [])] + run.discovery_errors,
         "resolution": {k: v for k, v in run.resolution.items() if k != "errors"},
         "coverage": _coverage(records),
         "http": run.client.stats.as_dict() if run.client else None,
@@ -291,4 +305,53 @@ def ingest(inputs: Sequence[str], settings: Settings, options: RunOptions | None
         return run.finish()
     finally:
         if client is not None:
+            client.close()
+
+
+def discover_sources(run: Run, client: HttpClient, source_names: Sequence[str] | None,
+                     limit: int | None) -> list[tuple[str, SourceSettings]]:
+    """Programme URLs of every configured (or named) source, each with its source settings."""
+    from evidencemine.discovery import discover_programme_urls
+
+    found: list[tuple[str, SourceSettings]] = []
+    for name, source in run.settings.sources.items():
+        if source_names and name not in source_names:
+            continue
+        for host in source.allowed_hosts:
+            client.set_host_rate(host, source.requests_per_second)
+        try:
+            urls = discover_programme_urls(client, source)
+        except EvidenceMineError as err:
+            run.discovery_errors.append({"input": source.index_url, "stage": "discover",
+                                         "reason": str(err)})
+            continue
+        found.extend((url, source) for url in urls[:limit])
+        run.progress(f"{name}: {len(urls)} programme page(s) discovered")
+    run.discovered = len(found)
+    return found
+
+
+def crawl(settings: Settings, *, source_names: Sequence[str] | None = None,
+          limit: int | None = None, only_changed: bool = True,
+          progress: Progress | None = None, client: HttpClient | None = None) -> dict[str, Any]:
+    """A scheduled run: discover every configured source, fetch, and ingest what changed."""
+    unknown = [n for n in source_names or [] if n not in settings.sources]
+    if unknown:
+        raise ConfigError(f"unknown source(s): {', '.join(unknown)} "
+                          f"(configured: {', '.join(settings.sources)})")
+    own = client is None
+    client = client or HttpClient(settings)
+    options = RunOptions(only_changed=only_changed, crawl=True, mode="run")
+    run = Run(settings, options, client=client, progress=progress)
+    try:
+        pages = discover_sources(run, client, source_names, limit)
+        for number, (url, source) in enumerate(pages, start=1):
+            outcome = run.load_and_parse(url, source)
+            run.progress(f"[{number}/{len(pages)}] {url}: {outcome.status}"
+                         + (f" ({outcome.error})" if outcome.error else ""))
+        run.resolve_and_extract()
+        run.write()
+        return run.finish()
+    finally:
+        if own:
             client.close()
