@@ -104,7 +104,7 @@ class CrossrefSettings(_Section):
 
 
 class NlpSettings(_Section):
-    patterns_dir: Path = REPO_CONFIG_DIR / "patterns"
+    patterns_dir: Path = Path("config/patterns")
     batch_size: int = 64
     n_process: int = 1
 
@@ -119,6 +119,14 @@ class RunnerSettings(_Section):
     max_workers: int = 4
     dask_address: str = ""
     dask_workers: int = 2
+
+
+def resolve_repo_path(path: Path) -> Path:
+    """A relative path from settings, taken from the working directory when it exists there,
+    else from the repository checkout (so commands work from any folder)."""
+    if path.is_absolute() or path.exists():
+        return path
+    return REPO_CONFIG_DIR.parent / path
 
 
 class Settings(_Section):
