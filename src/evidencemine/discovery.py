@@ -26,7 +26,7 @@ import lxml.html
 from lxml import etree
 
 from evidencemine.errors import FetchError
-from evidencemine.http import HTML_TYPES, XML_TYPES, HttpClient, host_matches
+from evidencemine.http import HTML_TYPES, XML_TYPES, FetchResult, HttpClient, host_matches
 from evidencemine.settings import SourceSettings
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,14 @@ def _element_text(element: etree._Element) -> str:
     return " ".join("".join(parts).split())
 
 
-def extract_anchors(content: bytes, page_url: str) -> list[Anchor]:
+def extract_anchors(content: bytes, page_url: str, encoding: str = "utf-8") -> list[Anchor]:
     """Every ``<a href>`` and ``<link href>`` of an HTML page, resolved against the page URL."""
     try:
-        root = lxml.html.fromstring(content)
+        parser = lxml.html.HTMLParser(encoding=encoding)
+    except LookupError:
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(content, parser=parser)
     except (etree.ParserError, ValueError):
         return []
     base = root.find(".//base[@href]")
@@ -169,8 +173,8 @@ class _Collector:
 
 def _fetch(
     client: HttpClient, url: str, source: SourceSettings, accept: Sequence[str], found: Discovery
-) -> tuple[bytes, str, str] | None:
-    """Body, final URL and media type of a crawled page, or None (error recorded)."""
+) -> FetchResult | None:
+    """A crawled page (revalidated with the server), or None with the error recorded."""
     try:
         page = client.get(
             url, accept=accept, crawl=True, allowed_hosts=source.allowed_hosts, revalidate=True
@@ -179,7 +183,7 @@ def _fetch(
         log.warning("discovery: %s", err)
         found.errors.append((url, err.reason))
         return None
-    return page.content, page.url, page.media_type
+    return page
 
 
 def _crawl_index(
@@ -188,13 +192,15 @@ def _crawl_index(
     start = normalise_url(source.index_url)
     index_path = urlsplit(start).path.rstrip("/")
     queue, queued = [start], {start}
+    bodies: set[str] = set()  # "?page=1" and the bare index are often the same page
     while queue and len(found.index_pages) < MAX_INDEX_PAGES:
         page_url = queue.pop(0)
-        fetched = _fetch(client, page_url, source, HTML_TYPES, found)
-        if fetched is None:
+        page = _fetch(client, page_url, source, HTML_TYPES, found)
+        if page is None or page.content_sha256 in bodies:
             continue
+        bodies.add(page.content_sha256)
         found.index_pages.append(page_url)
-        anchors = extract_anchors(fetched[0], fetched[1])
+        anchors = extract_anchors(page.content, page.url, page.charset)
         for anchor in anchors:
             collector.offer(anchor.url)
         for link in pagination_links(anchors, index_path):
@@ -233,11 +239,11 @@ def _read_sitemaps(
     queue = [(normalise_url(url), 0) for url in _sitemap_urls(client, source)]
     while queue and len(found.sitemaps) < MAX_SITEMAPS:
         url, depth = queue.pop(0)
-        fetched = _fetch(client, url, source, SITEMAP_TYPES, found)
-        if fetched is None:
+        page = _fetch(client, url, source, SITEMAP_TYPES, found)
+        if page is None:
             continue
         try:
-            is_index, locs = parse_sitemap(fetched[0], fetched[2])
+            is_index, locs = parse_sitemap(page.content, page.media_type)
         except (etree.XMLSyntaxError, ValueError, OSError, EOFError) as err:
             found.errors.append((url, f"unreadable sitemap: {err}"))
             continue

@@ -672,7 +672,9 @@ class HttpClient:
         copy stays fresh (default: the source's ``cache_expire_s``, else ``http.cache_expire_s``;
         0 revalidates every time). ``crawl``: a crawled page, so robots.txt is obeyed and
         ``allowed_hosts`` defaults to the source's. ``revalidate``: ask the server even if the
-        cached copy is fresh (a conditional request). Raises FetchError / PolicyError.
+        cached copy is fresh (a conditional request when the copy has an ETag or
+        Last-Modified, else a full download); the copy is then kept with ``expire_after=0``.
+        Raises FetchError / PolicyError.
         """
         started = time.monotonic()
         source = self.source_for(url)
@@ -779,7 +781,9 @@ class HttpClient:
         guard = _Guard(accept, max_bytes or self.settings.http.max_bytes, deadline, url)
         extra: dict[str, Any] = {}
         if isinstance(self.session, CachedSession):
-            extra = {"expire_after": call.expire_after, "refresh": call.revalidate}
+            # expire_after=0 (not requests-cache's ``refresh``, which keeps a fresh copy that
+            # has no validator): conditional request when possible, else a full download.
+            extra = {"expire_after": 0 if call.revalidate else call.expire_after}
         token = _GUARD.set(guard)
         try:
             return self.session.request(
