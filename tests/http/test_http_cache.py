@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from conftest import FixtureSite
+from http_site import FixtureSite
 
 from evidencemine.http import HTML_TYPES, JSON_TYPES, HttpClient
 from evidencemine.localserver import LocalServer

@@ -6,7 +6,7 @@ import gzip
 from collections.abc import Callable
 
 import pytest
-from conftest import INDEXED, SLUGS
+from http_site import INDEXED, SLUGS
 
 from evidencemine.discovery import (
     discover,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import BIG_BODY_BYTES, FixtureSite
+from http_site import BIG_BODY_BYTES, FixtureSite
 
 from evidencemine.errors import FetchError
 from evidencemine.http import HTML_TYPES, HttpClient

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import SLUGS, make_settings
+from http_site import SLUGS, make_settings
 
 from evidencemine.errors import FetchError, PolicyError
 from evidencemine.http import (
