@@ -7,13 +7,14 @@ gives byte-identical JSON (fetch timestamps aside).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION = "1.0.0"
 SCHEMA_ID = "https://evidencemine.org/schema/programme-evidence/1.0.0.json"
 
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Direction = Literal["positive", "null", "negative", "mixed"]
 DesignValue = Literal[
     "rct",
@@ -227,7 +228,7 @@ class Study(Model):
     citation: str | None = None
     design: StudyDesign | None = None
     country_text: list[str] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
     sample: StudySample | None = None
     outcomes: list[StudyOutcome] = Field(default_factory=list)
     timepoints_months: list[float] = Field(default_factory=list)
@@ -356,7 +357,7 @@ class Programme(Model):
     has_family_outcomes: bool = False
     characteristics: Characteristics = Field(default_factory=Characteristics)
     implemented_in: list[str] = Field(default_factory=list, description="As printed")
-    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2 codes")
+    countries: list[CountryCode] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
     uk_implemented: bool | None = None
     uk_evaluated: bool | None = None
     delivery: Delivery = Field(default_factory=Delivery)

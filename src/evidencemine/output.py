@@ -189,3 +189,12 @@ def _check_index(root: Path) -> list[str]:
         elif hashlib.sha256(target.read_bytes()).hexdigest() != entry["sha256"]:
             problems.append(f"{index_path}: sha256 of {entry['path']} does not match")
     return problems
+
+
+def write_schema_file() -> Path:
+    """Regenerate the checked-in schema from the models (``make schema``)."""
+    from evidencemine.models import record_json_schema
+
+    path = Path(str(resources.files("evidencemine.schema").joinpath(SCHEMA_FILE)))
+    atomic_write(path, json.dumps(record_json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return path

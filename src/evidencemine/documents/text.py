@@ -45,8 +45,8 @@ def markdown_runs(line: str, base_url: str | None = None) -> list[Run]:
             url = urljoin(base_url or "", match["lurl"])
             runs.append(Run(_unescape(match["ltext"]), href=None if url == "#" else url))
         elif match["auto"] or match["url"]:
-            url = match["aurl"] or match["url"]
-            runs.append(Run(_unescape(url), href=url))
+            url = _unescape(match["aurl"] or match["url"])
+            runs.append(Run(url, href=url))
         elif match["bold"]:
             runs.extend(Run(r.text, True, r.italic, r.href) for r in markdown_runs(match["btext"]))
         else:

@@ -31,7 +31,7 @@ _TAIL = re.compile(
     r"(?:[,:.]\s*(?:pp?\.?\s*)?(?P<page>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?"
 )
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bet al)[.?!](?=\s+[A-Z0-9‘“'\"(])")
-_REFERENCE_SHAPE = re.compile(rf"^\s*{_NAME},?\s+(?:[A-Z]\.?\s?)+.*?\(?(?:19|20)\d{{2}}[a-z]?\)?")
+_REFERENCE_SHAPE = re.compile(rf"^\s*{_NAME},?\s+(?:[^\W\d_a-z]\.?\s?-?)+.*?\(?(?:19|20)\d{{2}}[a-z]?\)?")
 
 
 def looks_like_reference(text: str) -> bool:
