@@ -54,6 +54,10 @@ def _words(runs: list[Run]) -> list[_Word]:
     words: list[_Word] = []
     previous = ""
     for run in runs:
+        if run.text == "\n":  # a hard line break
+            words.append(_Word("\n", False, False, None, False))
+            previous = " "
+            continue
         starts_glued = bool(words) and not run.text[:1].isspace() and not previous[-1:].isspace()
         for index, part in enumerate(run.text.split()):
             glued = starts_glued if index == 0 else False
@@ -207,6 +211,8 @@ class FlowPdf:
         placed = 0
         baseline = self.y + size
         for word in words:
+            if word.text == "\n":
+                return words[placed + 1 :]
             self._font(size, word.bold, word.italic)
             space = 0.0 if (placed == 0 or word.glued) else self.pdf.get_string_width(" ")
             text = word.text.replace(SOFT_HYPHEN, "")

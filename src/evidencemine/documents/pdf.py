@@ -28,7 +28,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pdfplumber
@@ -36,11 +36,11 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import resolve1
 
 from evidencemine.documents.base import LoadContext, Loader
+from evidencemine.documents.inline import Run, paragraph_block, runs_to_blocks
 from evidencemine.documents.model import (
     Block,
     BlockKind,
     Document,
-    Link,
     clean_text,
     sha256_hex,
 )
@@ -57,6 +57,7 @@ if _PDFMINER_LOGGER.level == logging.NOTSET:
     _PDFMINER_LOGGER.setLevel(logging.ERROR)
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC_FONT = re.compile(r"italic|oblique", re.IGNORECASE)
 _STRONG_MARKERS = frozenset("•·▪◦●‣■□►")
 _WEAK_MARKERS = frozenset({"-", "–", "—", "*"})
 _NUMBER_MARKER = re.compile(r"^(?:\(?\d{1,3}[.)]|\[\d{1,3}\])$")
@@ -96,6 +97,7 @@ class _Word:
     bottom: float
     size: float
     bold: bool
+    italic: bool = False
     url: str | None = None
     glued: bool = False  # no space before this word on its line
 
@@ -281,6 +283,7 @@ def _words(raw: Iterable[dict[str, Any]], links: Sequence[_LinkBox]) -> list[_Wo
             bottom=item["bottom"],
             size=round(float(item["size"]) * 2) / 2,
             bold=bool(_BOLD_FONT.search(item["fontname"] or "")),
+            italic=bool(_ITALIC_FONT.search(item["fontname"] or "")),
         )
         if links:
             word.url = _link_at(word, links)
@@ -439,7 +442,7 @@ def _reading_order(page: _Page) -> list[_Line]:
         if ordered:
             ordered[0].region_start = True
         return ordered
-    return _order_columns(page.lines, *gutter)
+    return _order_columns(page.lines, sum(gutter) / 2)
 
 
 def _find_gutter(lines: list[_Line]) -> tuple[float, float] | None:
@@ -457,8 +460,9 @@ def _find_gutter(lines: list[_Line]) -> tuple[float, float] | None:
     if run is None:
         return None
     g0, g1 = left + run[0], left + run[1]
-    left_side = [ln for ln in narrow if ln.x1 <= g0 + 1]
-    right_side = [ln for ln in narrow if ln.x0 >= g1 - 1]
+    middle = (g0 + g1) / 2
+    left_side = [ln for ln in narrow if ln.x1 < middle]
+    right_side = [ln for ln in narrow if ln.x0 > middle]
     aligned = Counter(round(ln.x0) for ln in right_side).most_common(1)
     if len(left_side) < 3 or len(right_side) < 3 or not aligned or aligned[0][1] < 3:
         return None
@@ -478,21 +482,27 @@ def _coverage(lines: list[_Line], left: float, size: int) -> list[int]:
 
 
 def _longest_run(coverage: list[int], lo: int, hi: int, allowed: int) -> tuple[int, int] | None:
-    """The longest run of positions in [lo, hi) covered at most ``allowed`` times (>= 4 wide)."""
-    best: tuple[int, int] | None = None
+    """The longest run in [lo, hi) at the lowest coverage, if that is at most ``allowed``."""
+    hi = min(hi, len(coverage))
+    if hi <= lo:
+        return None
+    lowest = min(coverage[lo:hi])
+    if lowest > allowed:
+        return None
+    best: tuple[int, int] = (lo, lo)
     start: int | None = None
-    for x in range(lo, min(hi, len(coverage)) + 1):
-        inside = x < min(hi, len(coverage)) and coverage[x] <= allowed
+    for x in range(lo, hi + 1):
+        inside = x < hi and coverage[x] == lowest
         if inside and start is None:
             start = x
         elif not inside and start is not None:
-            if best is None or x - start > best[1] - best[0]:
+            if x - start > best[1] - best[0]:
                 best = (start, x)
             start = None
-    return best if best is not None and best[1] - best[0] >= 4 else None
+    return best if best[1] - best[0] >= 4 else None
 
 
-def _order_columns(lines: list[_Line], g0: float, g1: float) -> list[_Line]:
+def _order_columns(lines: list[_Line], middle: float) -> list[_Line]:
     ordered: list[_Line] = []
     left: list[_Line] = []
     right: list[_Line] = []
@@ -505,9 +515,9 @@ def _order_columns(lines: list[_Line], g0: float, g1: float) -> list[_Line]:
                 column.clear()
 
     for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
-        if line.x1 <= g0 + 1:
+        if line.x1 < middle:
             left.append(line)
-        elif line.x0 >= g1 - 1:
+        elif line.x0 > middle:
             right.append(line)
         else:
             had_columns = bool(left or right)
@@ -529,10 +539,21 @@ class _Pending:
     lines: list[_Line] = field(default_factory=list)
     level: int = 0
     closed: bool = False  # a label alone on its line: the value follows in other blocks
+    shift: float = 0.0  # x offset of the current column against the block's first column
+    xs: list[float] = field(default_factory=list)  # each line's x0 in the first column's terms
 
     @property
     def last(self) -> _Line:
         return self.lines[-1]
+
+    def append(self, line: _Line) -> None:
+        """Add a line; a line in a new column or page continues at the block's body indent."""
+        if not self.xs:
+            self.xs.append(self.lines[0].x0)
+        if line.region_start or line.page != self.last.page:
+            self.shift = line.x0 - self.xs[min(len(self.xs), 2) - 1]
+        self.xs.append(line.x0 - self.shift)
+        self.lines.append(line)
 
 
 class _BlockBuilder:
@@ -601,7 +622,7 @@ class _BlockBuilder:
         elif first in _STRONG_MARKERS or (_is_marker(first) and (breaks or self._in_list())):
             self._start(BlockKind.LIST_ITEM, line)
         elif pending is not None and not breaks and pending.kind is not BlockKind.HEADING:
-            pending.lines.append(line)
+            pending.append(line)
         else:
             self._start(BlockKind.PARAGRAPH, line)
 
@@ -618,7 +639,7 @@ class _BlockBuilder:
             and not line.region_start
             and line.top - pending.last.bottom <= 0.8 * line.size
         ):
-            pending.lines.append(line)
+            pending.append(line)
             return
         self._start(BlockKind.HEADING, line, level)
 
@@ -648,52 +669,25 @@ class _BlockBuilder:
         pending, self.pending = self.pending, None
         if pending is None:
             return
-        if pending.kind is BlockKind.LIST_ITEM:
-            self.blocks.extend(self._list_item(pending))
-        else:
-            self.list_base = None
-            self.blocks.extend(self._render(pending))
-
-    def _list_item(self, pending: _Pending) -> Iterator[Block]:
-        marker_x = pending.lines[0].x0
-        if self.list_base is None or marker_x < self.list_base - 3:
-            self.list_base = marker_x
-        depth = (
-            0 if marker_x - self.list_base < 6 else 1 + int((marker_x - self.list_base - 6) / 18)
-        )
-        words = [w for ln in pending.lines for w in ln.words][1:]
-        if words:
-            words[0].glued = False
-            text, links = self.joiner.text(words)
-            if text:
-                page = pending.lines[0].page
-                yield Block(BlockKind.LIST_ITEM, text, min(depth, 5), links=links, page=page)
-
-    def _render(self, pending: _Pending) -> Iterator[Block]:
         page = pending.lines[0].page
         words = [w for ln in pending.lines for w in ln.words]
-        if pending.kind is BlockKind.LABEL_VALUE:
-            yield from self._label_values(words, page)
-            return
-        text, links = self.joiner.text(words)
-        strong = all(ln.bold for ln in pending.lines)
-        if pending.kind is BlockKind.HEADING:
-            yield Block(BlockKind.HEADING, text, pending.level, links=links, page=page)
-        elif text:
-            yield Block(BlockKind.PARAGRAPH, text, links=links, strong=strong, page=page)
+        if pending.kind is BlockKind.LIST_ITEM:
+            level, words = self._list_depth(pending.lines[0].x0), words[1:]
+            blocks = [paragraph_block(self.joiner.runs(words), BlockKind.LIST_ITEM, level)]
+        elif pending.kind is BlockKind.HEADING:
+            self.list_base = None
+            blocks = [paragraph_block(self.joiner.runs(words), BlockKind.HEADING, pending.level)]
+        else:
+            self.list_base = None
+            blocks = list(runs_to_blocks(self.joiner.runs(words)))
+        self.blocks.extend(replace(block, page=page) for block in blocks if block is not None)
 
-    def _label_values(self, words: list[_Word], page: int) -> Iterator[Block]:
-        for label_words, value_words in _label_pairs(words):
-            label, _ = self.joiner.text(label_words)
-            value, links = self.joiner.text(value_words) if value_words else ("", ())
-            value = re.sub(r"^\|\s*|\s*\|$", "", value).strip()
-            yield Block(
-                BlockKind.LABEL_VALUE,
-                value,
-                label=label.rstrip(":").strip(),
-                links=links,
-                page=page,
-            )
+    def _list_depth(self, marker_x: float) -> int:
+        """Nesting depth of a list item from its marker's indentation within the list."""
+        if self.list_base is None or marker_x < self.list_base - 3:
+            self.list_base = marker_x
+        offset = marker_x - self.list_base
+        return 0 if offset < 6 else min(1 + int((offset - 6) / 18), 5)
 
 
 def _body_size(lines: Sequence[_Line]) -> float:
@@ -706,17 +700,17 @@ def _body_size(lines: Sequence[_Line]) -> float:
 
 def _indent_breaks(pending: _Pending, line: _Line, tolerance: float) -> bool:
     """New paragraph by indentation: first-line indents, hanging indents, or a shift."""
-    first_x = pending.lines[0].x0
     if len(pending.lines) == 1:
         return False
-    rest_x = pending.lines[1].x0
+    first_x, rest_x = pending.xs[0], pending.xs[1]
+    x = line.x0 - pending.shift
     if pending.kind is BlockKind.LIST_ITEM:
-        return line.x0 < rest_x - tolerance
+        return x < rest_x - tolerance
     if first_x < rest_x - tolerance:  # hanging indent: a line back at the margin starts anew
-        return line.x0 <= first_x + tolerance
+        return x <= first_x + tolerance
     if first_x > rest_x + tolerance:  # first-line indent: an indented line starts anew
-        return line.x0 >= first_x - tolerance
-    return abs(line.x0 - rest_x) > tolerance
+        return x >= first_x - tolerance
+    return abs(x - rest_x) > tolerance
 
 
 def _label_length(words: Sequence[_Word]) -> int:
@@ -727,26 +721,6 @@ def _label_length(words: Sequence[_Word]) -> int:
         if word.text.endswith(":") and len(word.text) > 1:
             return index + 1
     return 0
-
-
-def _label_pairs(words: list[_Word]) -> Iterator[tuple[list[_Word], list[_Word]]]:
-    """Split ``Label: value | Other: value`` word runs into (label, value) pairs."""
-    index = 0
-    while index < len(words):
-        size = _label_length(words[index:])
-        label = words[index : index + size]
-        index += size
-        value: list[_Word] = []
-        while index < len(words):
-            after_plain = not value or not value[-1].bold or value[-1].text == "|"
-            if after_plain and words[index].bold and _label_length(words[index:]):
-                break
-            value.append(words[index])
-            index += 1
-        if label or value:
-            if value:
-                value[0].glued = False
-            yield label, value
 
 
 # -- joining words across lines ----------------------------------------------------------------
@@ -769,34 +743,44 @@ class _LineJoiner:
                 else:
                     self.vocabulary.add(token)
 
-    def text(self, words: Sequence[_Word]) -> tuple[str, tuple[Link, ...]]:
-        """Clean text of ``words`` and the links they carry."""
-        return self.join(words), _links(words, self)
+    def runs(self, words: Sequence[_Word]) -> list[Run]:
+        """Inline runs (one per stretch of equal bold/italic/link) for the shared classifier."""
+        runs: list[Run] = []
+        for word, piece in zip(words, self._pieces(words), strict=True):
+            last = runs[-1] if runs else None
+            if last and (last.bold, last.italic, last.href) == (word.bold, word.italic, word.url):
+                runs[-1] = Run(last.text + piece, last.bold, last.italic, last.href)
+            else:
+                runs.append(Run(piece, word.bold, word.italic, word.url))
+        return runs
 
     def join(self, words: Sequence[_Word]) -> str:
         """Clean text of ``words``, lines joined."""
-        parts: list[str] = []
-        for index, word in enumerate(words):
-            if index == 0:
-                parts.append(word.text)
-                continue
-            prev = words[index - 1]
-            if id(prev) in self.line_ends:
-                self._join_across(parts, prev, word)
-            else:
-                parts.append(("" if word.glued else " ") + word.text)
-        return clean_text("".join(parts))
+        return clean_text("".join(self._pieces(words)))
 
-    def _join_across(self, parts: list[str], prev: _Word, word: _Word) -> None:
+    def _pieces(self, words: Sequence[_Word]) -> list[str]:
+        """Each word's text with the separator before it (hyphens at line ends resolved)."""
+        pieces: list[str] = []
+        for index, word in enumerate(words):
+            prev = words[index - 1] if index else None
+            if prev is None:
+                pieces.append(word.text)
+            elif id(prev) in self.line_ends:
+                separator, drop_hyphen = self._across(prev, word)
+                if drop_hyphen:
+                    pieces[-1] = pieces[-1][:-1]
+                pieces.append(separator + word.text)
+            else:
+                pieces.append(("" if word.glued else " ") + word.text)
+        return pieces
+
+    def _across(self, prev: _Word, word: _Word) -> tuple[str, bool]:
+        """(separator, drop the hyphen ending ``prev``) for a line break between two words."""
         if prev.url and prev.url == word.url and _URLISH.match(prev.text):
-            parts.append(word.text)
-        elif prev.text.endswith("-") and self._drop_hyphen(prev.text, word.text):
-            parts[-1] = parts[-1][:-1]
-            parts.append(word.text)
-        elif prev.text.endswith("-") and len(prev.text) > 1 and prev.text[-2].isalpha():
-            parts.append(word.text)
-        else:
-            parts.append(" " + word.text)
+            return "", False
+        if prev.text.endswith("-") and len(prev.text) > 1 and prev.text[-2].isalpha():
+            return "", self._drop_hyphen(prev.text, word.text)
+        return " ", False
 
     def _drop_hyphen(self, before: str, after: str) -> bool:
         prefix = before[:-1].rsplit("-", 1)[-1]
@@ -809,20 +793,6 @@ class _LineJoiner:
             return True
         both_words = prefix in self.vocabulary and suffix.lower() in self.vocabulary
         return not (both_words and len(prefix) > 2 and len(suffix) > 2)
-
-
-def _links(words: Sequence[_Word], joiner: _LineJoiner) -> tuple[Link, ...]:
-    """One :class:`Link` per run of consecutive words under the same link annotation."""
-    links: list[Link] = []
-    start = 0
-    for index in range(1, len(words) + 1):
-        if index < len(words) and words[index].url == words[start].url:
-            continue
-        url = words[start].url
-        if url:
-            links.append(Link(text=joiner.join(words[start:index]), url=url))
-        start = index
-    return tuple(links)
 
 
 def _first_title(blocks: Sequence[Block]) -> str:
