@@ -399,7 +399,8 @@ class GuardedAdapter(HTTPAdapter):
             if not select_proxy(url, dict(proxies or {})):
                 self._check_peer(response, url)
             _check_media_type(media_type_of(response.headers), guard, response.status_code)
-            response._content = _read_capped_body(response, guard)
+            is_head = request.method == "HEAD"
+            response._content = b"" if is_head else _read_capped_body(response, guard)
         except BaseException:
             response.raw.close()
             raise

@@ -49,7 +49,8 @@ class FixtureSite:
         self.hits: Counter[str] = Counter()
         self.versions: dict[str, int] = dict.fromkeys(SLUGS, 1)
         self.broken: set[str] = set()  # slugs answering 500
-        self.latency_s = 0.0  # added to every reply (benchmark)
+        self.latency_s = 0.0  # added to every reply
+        self.robots_extra = ""  # more lines for the robots.txt group of all agents
         self.routes: dict[str, Callable[[Request], Reply]] = {
             "/robots.txt": self._robots,
             "/programmes": self._index,
@@ -80,6 +81,7 @@ class FixtureSite:
         self.versions = dict.fromkeys(SLUGS, 1)
         self.broken.clear()
         self.latency_s = 0.0
+        self.robots_extra = ""
 
     def __call__(self, request: Request) -> Reply | None:
         self.hits[request.path] += 1
@@ -106,7 +108,8 @@ class FixtureSite:
         return Reply(status, b"", "text/plain", headers={"Location": location})
 
     def _robots(self, request: Request) -> Reply:
-        text = f"User-agent: *\nDisallow: /private/\n\nSitemap: {self.base_url}/sitemap.xml\n"
+        group = "User-agent: *\nDisallow: /private/\n" + self.robots_extra
+        text = f"{group}\nSitemap: {self.base_url}/sitemap.xml\n"
         return Reply(200, text.encode(), "text/plain")
 
     def _index(self, request: Request) -> Reply:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
-from http_site import SLUGS, make_settings
+from http_site import SLUGS, FixtureSite, make_settings
 
 from evidencemine.errors import FetchError, PolicyError
 from evidencemine.http import (
@@ -174,3 +175,29 @@ def test_http_sends_polite_identity(client: HttpClient, server: LocalServer) -> 
     assert headers["user-agent"].startswith("evidencemine/")
     assert "mailto:tests@example.org" in headers["user-agent"]
     assert headers["from"] == "tests@example.org"
+
+
+def test_http_rate_limit_holds_across_threads(client: HttpClient, server: LocalServer) -> None:
+    client.set_host_rate("127.0.0.1", 20)
+    urls = [server.url(f"/programme/{slug}") for slug in SLUGS[:8]]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(client.get, urls))
+    times = sorted(r.at for r in server.requests)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert len(times) == 8 and min(gaps) >= 0.04
+
+
+def test_http_robots_crawl_delay_lowers_the_host_rate(
+    client: HttpClient, site: FixtureSite, server: LocalServer
+) -> None:
+    site.robots_extra = "Crawl-delay: 0.5\n"
+    client.set_host_rate("127.0.0.1", 50)
+    client.get(server.url(f"/programme/{SLUGS[0]}"), crawl=True)
+    assert client.limiter.rate("127.0.0.1") == 2.0
+
+
+def test_http_head_ignores_size_of_the_body_it_does_not_read(
+    client: HttpClient, server: LocalServer
+) -> None:
+    result = client.request("HEAD", server.url("/fault/big"))
+    assert result.status == 200 and result.content == b""
