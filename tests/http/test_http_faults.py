@@ -75,6 +75,10 @@ def test_http_size_cap_applies_while_streaming_decoded_bytes(
     # Content-Length (compressed) is tiny, so only the streaming check can catch it.
     with pytest.raises(FetchError, match="size cap"):
         client.get(server.url("/fault/gzip-bomb"))
+    assert client.stats.full_downloads == 0  # refused inside the transport, before caching
+    with pytest.raises(FetchError, match="size cap"):
+        client.get(server.url("/fault/gzip-bomb"))
+    assert len(server.requests_to("/fault/gzip-bomb")) == 2
 
 
 def test_http_size_cap_can_be_raised_per_call(client: HttpClient, server: LocalServer) -> None:
