@@ -40,6 +40,7 @@ _STUDY_OF = re.compile(
     r"(?:outcomes?|effects?|effectiveness|efficacy|impact)\s+of\s+(?P<intervention>.+?)\s+"
     r"(?:and|versus|vs\.?|compared (?:with|to))\s+(?P<comparison>.+?)\s+"
     r"(?:for|among|in|with)\s+(?P<population>.+?)[.;]", re.I)
+_FUNDED_BY = re.compile(r"^(?:funded by|funder:?|funding:?)\s+", re.I)
 MARKERS = {"summary", "project team", "publications", "principal investigators",
            "principal investigator", "funder", "funders", "project summary", "research team",
            "outputs", "co-investigators", "research fellow", "senior research fellow"}
@@ -70,7 +71,7 @@ def _team(section: Section, programme: Programme) -> None:
     for block in section.blocks:
         if block.kind is BlockKind.PARAGRAPH and id(block) not in labelled and block.text:
             if _FUNDER_NAME.search(block.text) and len(block.text.split()) <= 12:
-                programme.funders.append(block.text)
+                programme.funders.append(_FUNDED_BY.sub("", block.text).strip())
 
 
 class _ProjectParser:

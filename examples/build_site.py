@@ -1,0 +1,73 @@
+"""Regenerate examples/site/ (the demo's sample guidebook) from the specs below.
+
+    .venv/bin/python examples/build_site.py
+
+Pages are guidebook-style HTML written for this project (see evidencemine.sample_site). The
+index is paginated, a sitemap lists every page (``__BASE__`` is replaced by the demo server's
+address when served), and robots.txt disallows one path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidencemine.sample_site import ProgrammeSpec, StudySpec, build_site, sample_programme
+
+HERE = Path(__file__).resolve().parent / "site"
+
+ATTACHMENT = ProgrammeSpec(
+    slug="child-parent-attachment-programme", name="Child-Parent Attachment Programme",
+    acronym="CPAP", summary="is a dyadic therapy for mothers and infants in maltreating families.",
+    rating="3+", cost="NA",
+    outcomes=[("Supporting children's mental health and wellbeing",
+               "Improved attachment security", [1, 2])],
+    family_outcomes=True, age_groups=["Infants"], delivery_models=["Individual"],
+    settings=["Home"], targeting=["Targeted indicated"], implemented_in="United States",
+    uk_provision=False, uk_evaluation=False,
+    delivery="It is delivered in 40 weekly sessions of 1 hour each by one therapist.",
+    training="Therapists have 60 hours of programme training. Booster training is required.",
+    contact=("Dana Example", "Example Institute for Families", "dana@example.org"),
+    studies=[
+        StudySpec(citation="Lieberman et al (1991)", design="RCT", country="United States",
+                  sample="100 mothers with 12-month-old infants",
+                  child_outcomes=["Improved attachment security"],
+                  other_outcomes=["Increased maternal empathy"],
+                  references=[("Lieberman, A.F., Weston, D.R., & Pawl, J.H. (1991). Preventive "
+                               "intervention and outcome with anxiously attached dyads, ",
+                               "Child Development", ", 62, 199-209.")],
+                  links=["https://www.jstor.org/stable/1130715"]),
+        StudySpec(citation="Cicchetti et al (2006); Stronach et al (2013)", design="RCT",
+                  country="United States", sample="189 mothers and their infants",
+                  child_outcomes=["Improved attachment security"],
+                  references=[
+                      ("Cicchetti, D., Rogosch, F.A., & Toth, S.L. (2006). Fostering secure "
+                       "attachment in infants in maltreating families through preventive "
+                       "interventions. ", "Development and Psychopathology", ", 18, 623-649."),
+                      ("Stronach, E.P., Toth, S.L., Rogosch, F., & Cicchetti, D. (2013). "
+                       "Preventive interventions and sustained attachment security in "
+                       "maltreated children. ", "Development and Psychopathology",
+                       ", 25, 919-930.")],
+                  links=["https://www.ncbi.nlm.nih.gov/pubmed/17152394",
+                         "https://www.ncbi.nlm.nih.gov/pubmed/24229539"]),
+    ],
+)
+
+
+def specs() -> list[ProgrammeSpec]:
+    return [ATTACHMENT, *(sample_programme(i, seed=7) for i in range(7))]
+
+
+def main() -> None:
+    site = build_site(specs(), per_page=3, base_url="__BASE__")
+    for path, body in site.items():
+        rel = path.lstrip("/")
+        target = HERE / (rel if "." in rel.rsplit("/", 1)[-1] else f"{rel}/index.html")
+        if rel.startswith("programme/"):
+            target = HERE / f"{rel}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+    print(f"wrote {len(site)} files under {HERE}")
+
+
+if __name__ == "__main__":
+    main()
