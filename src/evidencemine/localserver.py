@@ -12,6 +12,7 @@ Only loopback addresses are ever bound.
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -177,7 +178,11 @@ def directory_handler(root: Path | str, *, index: str = "index.html") -> Handler
             path = (base / candidate).resolve()
             if path.is_file() and base in path.parents:
                 media = _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
-                return Reply(200, path.read_bytes(), media)
+                body = path.read_bytes()
+                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                if request.headers.get("if-none-match") == etag:
+                    return Reply(304, b"", media, headers={"ETag": etag})
+                return Reply(200, body, media, headers={"ETag": etag})
         return None
 
     return handle

@@ -72,7 +72,8 @@ def fetch_document(item: str, client: HttpClient | None, *,
         raise FetchError("offline: URLs cannot be fetched (drop --offline)", source=item)
     result = client.get(item, accept=PAGE_TYPES, crawl=crawl,
                         allowed_hosts=source.allowed_hosts if source else None,
-                        expire_after=source.cache_expire_s if source else None)
+                        expire_after=source.cache_expire_s if source else None,
+                        revalidate=not crawl)
     context = LoadContext(url=result.url, media_type=result.media_type,
                           fetched_at=result.fetched_at)
     return load_document(result.content, context)

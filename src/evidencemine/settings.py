@@ -62,6 +62,7 @@ class SourceSettings(_Section):
     cache_expire_s: int = 86_400
     obey_robots: bool = True
     max_pages: int = 1000
+    programme_path_pattern: str = "/programme/"
 
 
 def _default_sources() -> dict[str, SourceSettings]:
