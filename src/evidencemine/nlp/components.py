@@ -1,0 +1,138 @@
+"""spaCy components: one builds the shared text view, one per field fills the results.
+
+Results live in ``doc.user_data["evidencemine"]`` as plain JSON-like dicts, so docs survive
+``nlp.pipe(n_process=...)`` serialisation; the view is dropped by the last component.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from evidencemine.nlp.comparison import find_comparison
+from evidencemine.nlp.countries import find_countries
+from evidencemine.nlp.design import find_design
+from evidencemine.nlp.outcomes import find_outcomes
+from evidencemine.nlp.patterns import cached_rules
+from evidencemine.nlp.sample_size import find_sample_size
+from evidencemine.nlp.timepoints import find_timepoints, months_of
+from evidencemine.nlp.view import TextView, build_view
+
+RESULTS_KEY = "evidencemine"
+_VIEW_KEY = "_evidencemine_view"
+_POINTS_KEY = "_evidencemine_timepoints"
+
+
+def results_of(doc: Doc) -> dict[str, Any]:
+    """The field results the components stored on ``doc``."""
+    results: dict[str, Any] = doc.user_data.get(RESULTS_KEY, {})
+    return results
+
+
+def _view(doc: Doc) -> TextView:
+    view: TextView = doc.user_data[_VIEW_KEY]
+    return view
+
+
+class ViewBuilder:
+    """Builds the :class:`TextView` (sentences, sections, phrase hits) for the field components."""
+
+    def __init__(self, patterns_dir: str) -> None:
+        self.rules = cached_rules(patterns_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data[_VIEW_KEY] = build_view(doc, self.rules)
+        doc.user_data[RESULTS_KEY] = {}
+        return doc
+
+
+class DesignComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        results_of(doc)["design"] = find_design(_view(doc))
+        return doc
+
+
+class SampleSizeComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        design = results_of(doc).get("design")
+        value = design["value"] if design else None
+        results_of(doc)["sample_size"] = find_sample_size(_view(doc), value)
+        return doc
+
+
+class CountryComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        results_of(doc)["countries"] = find_countries(_view(doc))
+        return doc
+
+
+class TimepointComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        points = find_timepoints(_view(doc))
+        doc.user_data[_POINTS_KEY] = points
+        results_of(doc)["timepoints_months"] = months_of(points)
+        return doc
+
+
+class OutcomeComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        points = doc.user_data.get(_POINTS_KEY, [])
+        results_of(doc)["outcomes"] = find_outcomes(_view(doc), points)
+        return doc
+
+
+class ComparisonComponent:
+    def __call__(self, doc: Doc) -> Doc:
+        results_of(doc)["comparison"] = find_comparison(_view(doc))
+        return doc
+
+
+class Finalizer:
+    """Drops the in-memory helpers so the Doc holds only serialisable results."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data.pop(_VIEW_KEY, None)
+        doc.user_data.pop(_POINTS_KEY, None)
+        return doc
+
+
+@Language.factory("em_view", default_config={"patterns_dir": ""})
+def make_view_builder(nlp: Language, name: str, patterns_dir: str) -> ViewBuilder:
+    return ViewBuilder(patterns_dir)
+
+
+@Language.factory("em_design")
+def make_design(nlp: Language, name: str) -> DesignComponent:
+    return DesignComponent()
+
+
+@Language.factory("em_sample_size")
+def make_sample_size(nlp: Language, name: str) -> SampleSizeComponent:
+    return SampleSizeComponent()
+
+
+@Language.factory("em_countries")
+def make_countries(nlp: Language, name: str) -> CountryComponent:
+    return CountryComponent()
+
+
+@Language.factory("em_timepoints")
+def make_timepoints(nlp: Language, name: str) -> TimepointComponent:
+    return TimepointComponent()
+
+
+@Language.factory("em_outcomes")
+def make_outcomes(nlp: Language, name: str) -> OutcomeComponent:
+    return OutcomeComponent()
+
+
+@Language.factory("em_comparison")
+def make_comparison(nlp: Language, name: str) -> ComparisonComponent:
+    return ComparisonComponent()
+
+
+@Language.factory("em_finalize")
+def make_finalizer(nlp: Language, name: str) -> Finalizer:
+    return Finalizer()

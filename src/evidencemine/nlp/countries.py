@@ -1,0 +1,88 @@
+"""Countries where the study took place, as ISO 3166-1 alpha-2 codes.
+
+Country names (pycountry and aliases), sub-national places and demonyms come from the
+phrase rules. A mention does not count when it describes earlier or cited work (background
+sentences, citations in parentheses), an author affiliation, a programme's origin
+("developed in the United States"), a language ("Spanish-speaking") or an ethnic group
+("Mexican American"); a demonym counts only before a population or setting noun
+("Dutch families", "Norwegian child health centres").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from evidencemine.nlp.view import Hit, TextView
+
+_ORIGIN_RE = re.compile(
+    r"\b(?:developed|originated|designed|created|imported|adapted|transported|translated|"
+    r"originally|came|comes|brought|licensed)\b[^.;]{0,30}?\b(?:in|from|by)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d\b)[^()]*\)")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_SETTING_NOUNS = frozenset(
+    "sample samples population populations context contexts setting settings cohort cohorts "
+    "trial municipality city cities region regions town towns health healthcare community "
+    "communities site sites county counties province provinces state states authorities "
+    "authority government national nationally representative study".split()
+)
+
+
+def _vetoed(hit: Hit, vetoes: list[Hit]) -> bool:
+    return any(
+        v.start <= hit.start and hit.end <= v.end and v.end - v.start > hit.end - hit.start
+        for v in vetoes
+    )
+
+
+def _in_citation(view: TextView, hit: Hit) -> bool:
+    sentence = view.sentences[hit.sent]
+    for m in _CITATION_RE.finditer(view.text, sentence.start, sentence.end):
+        if m.start() <= hit.start < m.end():
+            return True
+    return False
+
+
+def _demonym_ok(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
+    after = view.text[hit.end : hit.end + 60]
+    if after.startswith(("-", "–")):
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(after)[:3]]
+    return any(w in nouns or w in _SETTING_NOUNS for w in words)
+
+
+def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
+    sentence = view.sentences[hit.sent]
+    if sentence.background and len(view.sentences) > 1:
+        return False
+    if "affiliation" in sentence.flags and "study" not in sentence.flags:
+        return False
+    if _ORIGIN_RE.search(view.text[max(sentence.start, hit.start - 60) : hit.start]):
+        return False
+    if _in_citation(view, hit):
+        return False
+    return hit.kind != "demonym" or _demonym_ok(view, hit, nouns)
+
+
+def find_countries(view: TextView) -> list[dict[str, Any]]:
+    """Countries of the study, first mention first, each code once, with its evidence."""
+    vetoes = view.label_hits("NOT_COUNTRY")
+    nouns = view.rules.words("UNIT")
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for hit in view.label_hits("COUNTRY"):
+        if hit.value in seen or _vetoed(hit, vetoes) or not _counts(view, hit, nouns):
+            continue
+        seen.add(hit.value)
+        found.append(
+            {
+                "code": hit.value,
+                "start": hit.start,
+                "end": hit.end,
+                "text": view.text[hit.start : hit.end],
+                "rule": hit.rule,
+            }
+        )
+    return found

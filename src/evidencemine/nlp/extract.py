@@ -1,0 +1,92 @@
+"""Text in, :class:`~evidencemine.models.Extraction` out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.tokens import Doc
+
+from evidencemine.models import (
+    Arm,
+    ComparisonFinding,
+    CountryFinding,
+    DesignFinding,
+    Evidence,
+    Extraction,
+    OutcomeFinding,
+    SampleSize,
+    Subgroup,
+)
+from evidencemine.nlp.components import results_of
+from evidencemine.nlp.pipeline import get_pipeline
+
+
+def _evidence(found: dict[str, Any], source: str) -> Evidence:
+    return Evidence(
+        source=source, start=found["start"], end=found["end"], text=found["text"], rule=found["rule"]
+    )
+
+
+def _sample_size(found: dict[str, Any] | None, source: str) -> SampleSize | None:
+    if not found:
+        return None
+    return SampleSize(
+        total=found["total"],
+        unit=found["unit"],
+        arms=[Arm(label=a["label"], n=a["n"]) for a in found["arms"]],
+        subgroups=[Subgroup(n=s["n"], description=s["description"]) for s in found["subgroups"]],
+        randomised=found["randomised"],
+        analysed=found["analysed"],
+        clusters=found["clusters"],
+        studies_included=found["studies_included"],
+        evidence=_evidence(found, source),
+    )
+
+
+def extraction_from_doc(doc: Doc, source: str) -> Extraction:
+    """The Extraction for a Doc that went through the pipeline."""
+    results = results_of(doc)
+    design = results.get("design")
+    comparison = results.get("comparison")
+    return Extraction(
+        source=source,
+        design=DesignFinding(
+            value=design["value"], protocol=design["protocol"], evidence=_evidence(design, source)
+        )
+        if design
+        else None,
+        sample_size=_sample_size(results.get("sample_size"), source),
+        countries=[
+            CountryFinding(code=c["code"], evidence=_evidence(c, source))
+            for c in results.get("countries", [])
+        ],
+        outcomes=[
+            OutcomeFinding(
+                outcome=o["outcome"],
+                direction=o["direction"],
+                timepoints_months=o["timepoints_months"],
+                evidence=_evidence(o, source),
+            )
+            for o in results.get("outcomes", [])
+        ],
+        timepoints_months=results.get("timepoints_months", []),
+        comparison=ComparisonFinding(value=comparison["value"], evidence=_evidence(comparison, source))
+        if comparison
+        else None,
+    )
+
+
+def extract_text(text: str, *, source: str) -> Extraction:
+    """Design, sample size, countries, outcomes, time points and comparison of one text."""
+    return extraction_from_doc(get_pipeline()(text), source)
+
+
+def extract_texts(
+    items: Iterable[tuple[str, str]], *, batch_size: int = 64, n_process: int = 1
+) -> list[Extraction]:
+    """:func:`extract_text` for many ``(source, text)`` pairs through ``nlp.pipe``."""
+    nlp = get_pipeline()
+    pairs = [(text, source) for source, text in items]
+    docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+    return [extraction_from_doc(doc, source) for doc, source in docs]

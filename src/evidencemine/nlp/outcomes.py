@@ -1,0 +1,410 @@
+"""Outcomes with their direction, from result sentences and from outcome list items.
+
+A direction cue (``DIRECTION`` phrases: "improved", "no between-group differences", "lower",
+"did not differ", "worse" ...) governs the outcome phrase after it ("better outcomes ... on
+measures of A, B and C"; "lower parenting stress") or, when nothing follows, the subject
+before it ("A and B did not differ between groups"). Lists split into one outcome per item.
+"up"/"down" cues ("higher", "reduced") take their direction from the outcome's polarity: a
+reduction of a problem is a positive effect. A negated cue is null; "but not on X" is null
+for X; the same outcome found positive and null is mixed. Sentences about earlier work,
+aims, methods, the future or change within both groups are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from evidencemine.nlp.timepoints import TimePoint
+from evidencemine.nlp.view import Hit, Sentence, TextView
+
+_PAREN_RE = re.compile(r"\([^()]{0,160}\)|\[[^\[\]]{0,80}\]")
+_CLAUSE_SPLIT_RE = re.compile(
+    r";|:\s|,?\s+but\s+|,?\s+whereas\s+|,\s+while\s+|,\s+although\s+|,\s+though\s+|"
+    r",\s+however,?\s+|,\s+with\s+the\s+exception\s+of\s+",
+    re.IGNORECASE,
+)
+_BUT_NOT_RE = re.compile(r"\s*(?:not|none)\b\s*", re.IGNORECASE)
+_NEGATION_RE = re.compile(
+    r"\b(?:not|no|nor|neither|without|failed to|n't|did not|cannot|unlikely)\b(?:\s+\w+){0,2}\s*$",
+    re.IGNORECASE,
+)
+_INTRODUCER_RE = re.compile(
+    r"\b(?:on measures of|on measures|on the measures of|in terms of|in relation to|with respect to|"
+    r"with regards? to|regarding|for|on|in|across|of)\s+",
+    re.IGNORECASE,
+)
+_ENDS_WITH_INTRODUCER_RE = re.compile(r"\b(?:in|on|of|for|in improving|in reducing)$", re.I)
+_WORD_RE = re.compile(r"[\w'’\-–/]+|[^\w\s]")
+_ITEM_SPLIT_RE = re.compile(
+    r"\s*,\s*(?:and\s+|or\s+|as well as\s+)?|\s+(?:and|or|as well as|nor|and/or|&)\s+",
+    re.IGNORECASE,
+)
+_ADVERBS = frozenset(
+    "significantly statistically also more much substantially markedly slightly somewhat "
+    "marginally only greatly considerably overall further still all both even".split()
+)
+_FILLERS = frozenset(
+    "outcomes outcome effects effect results result scores score improvement improvements "
+    "change changes gains gain differences difference impact impacts benefits levels".split()
+)
+_NONSTART = frozenset(
+    "between among across in on for at over from to than compared relative with when during "
+    "after before by were was is are be been being had has have that which who whose as "
+    "versus vs following within while whereas but and or time this these those it they "
+    "there here favouring favoring among".split()
+)
+_STOP = frozenset(
+    "than compared relative between among after following over from during when which that "
+    "were was is are had has have did remained as versus vs whereas while although but "
+    "because within across using measured assessed reported at by who whose whom on "
+    "respectively suggesting indicating although though with".split()
+)
+_GROUP_INTRO = frozenset({"in", "for", "among", "across", "of"})
+_LEADING_RE = re.compile(
+    r"^(?:(?:the|a|an|their|its|his|her|both|either|neither|any|all|each|overall|"
+    r"measures? of|levels? of|rates? of|scores? (?:on|for|of)|reports? of|ratings? of|"
+    r"changes? in|improvements? in|effects? (?:on|of)|differences? in|outcomes? of|"
+    r"significant|statistically|significantly|self-reported|observed)\s+)+",
+    re.IGNORECASE,
+)
+_TRAILING_RE = re.compile(
+    r"(?:\s+(?:scores?|levels?|ratings?|measures?|over time|respectively|overall|outcomes? only|"
+    r"were|was|also|both|at|in|on|for|of|the|and|or))+$",
+    re.IGNORECASE,
+)
+_SUBJECT_LEAD_RE = re.compile(
+    r"^\s*(?:however|moreover|in addition|additionally|furthermore|overall|similarly|in contrast|"
+    r"conversely|finally|also|and|but|importantly|notably|specifically|results|findings)?[,\s]*",
+    re.IGNORECASE,
+)
+_SUBJECT_TAIL_RE = re.compile(
+    r"(?:\s+(?:were|was|is|are|have|has|had|did|do|does|remained|also|both|all|significantly|"
+    r"statistically|not|scores|levels|each))+\s*$",
+    re.IGNORECASE,
+)
+_ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ory", "ian")
+_ADJ_WORDS = frozenset("child maternal paternal parent infant mother father family".split())
+_MAX_ITEM_WORDS = 8
+
+
+@dataclass
+class Cue:
+    value: str
+    kind: str
+    rule: str
+    start: int
+    end: int
+
+
+@dataclass
+class Item:
+    text: str
+    start: int
+    end: int
+
+
+def mask_parentheses(text: str) -> str:
+    """``text`` with bracketed asides blanked out (same length, so offsets still hold)."""
+    return _PAREN_RE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text, start, end)]
+
+
+def _is_group_phrase(text: str, start: int, end: int, groups: frozenset[str]) -> bool:
+    """True when the words from ``start`` name a group or population ("the intervention group",
+    "mothers with depression"), not an outcome ("mothers' sensitivity")."""
+    last = ""
+    for word, _, w_end in _words(text, start, min(end, start + 60)):
+        lower = word.lower()
+        if lower in _STOP or lower in {"and", "or", ",", ".", ";", "(", "with", "who"}:
+            break
+        if text[w_end : w_end + 1] in "'’":
+            return False
+        last = lower
+    return last in groups
+
+
+def _list_end(text: str, start: int, end: int, groups: frozenset[str]) -> int:
+    stop = end
+    for word, w_start, _ in _words(text, start, end):
+        lower = word.lower()
+        if lower in {".", ";", ":", "(", ")", "[", "="} or lower in _STOP:
+            stop = w_start
+            break
+        if lower in _GROUP_INTRO and _is_group_phrase(text, w_start + len(word) + 1, end, groups):
+            stop = w_start
+            break
+    return stop
+
+
+def _split_items(text: str, start: int, end: int) -> list[Item]:
+    items: list[Item] = []
+    pos = start
+    for m in _ITEM_SPLIT_RE.finditer(text, start, end):
+        items.append(Item(text[pos : m.start()], pos, m.start()))
+        pos = m.end()
+    items.append(Item(text[pos:end], pos, end))
+    merged: list[Item] = []
+    for item in items:
+        if merged and _is_modifier_only(merged[-1].text):
+            prev = merged.pop()
+            joined = Item(text[prev.start : item.end], prev.start, item.end)
+            merged.append(joined)
+        else:
+            merged.append(item)
+    return merged
+
+
+def _is_modifier_only(text: str) -> bool:
+    words = text.split()
+    if len(words) != 1:
+        return False
+    word = words[0].lower()
+    return word in _ADJ_WORDS or word.endswith(_ADJ_SUFFIXES)
+
+
+def _clean_item(item: Item, view: TextView, groups: frozenset[str]) -> Item | None:
+    raw = item.text
+    lead = _LEADING_RE.match(raw)
+    offset = lead.end() if lead else 0
+    tail = _TRAILING_RE.search(raw, offset)
+    stop = tail.start() if tail else len(raw)
+    text = raw[offset:stop].strip(" ,.-–")
+    if not text:
+        return None
+    begin = item.start + raw.find(text, offset)
+    words = text.lower().split()
+    if len(words) > _MAX_ITEM_WORDS or text.lower() in view.rules.words("NONOUTCOME"):
+        return None
+    if all(w.strip("'’s") in groups or w in groups for w in words) or text[0].isdigit():
+        return None
+    if any(ch in text for ch in "=<>%"):
+        return None
+    return Item(text, begin, begin + len(text))
+
+
+def _skip_words(text: str, pos: int, end: int, skip: frozenset[str]) -> int:
+    for word, w_start, w_end in _words(text, pos, end):
+        if word.lower() not in skip:
+            return w_start
+        pos = w_end
+    return pos
+
+
+def _introducer_list(text: str, pos: int, end: int, groups: frozenset[str]) -> int | None:
+    for m in _INTRODUCER_RE.finditer(text, pos, end):
+        if m.group(0).strip().lower() == "of" and m.start() != pos:
+            continue
+        if not _is_group_phrase(text, m.end(), end, groups):
+            return m.end()
+    return None
+
+
+def _after_start(text: str, cue: Cue, end: int, groups: frozenset[str]) -> int | None:
+    cue_text = text[cue.start : cue.end]
+    if _ENDS_WITH_INTRODUCER_RE.search(cue_text):
+        return cue.end
+    pos = _skip_words(text, cue.end, end, _ADVERBS | _FILLERS)
+    first = _words(text, pos, end)[:1]
+    if not first:
+        return None
+    word = first[0][0].lower()
+    if _INTRODUCER_RE.match(text, pos) or word in _NONSTART or not word[0].isalnum():
+        return _introducer_list(text, pos, end, groups)
+    return pos
+
+
+def _items_after(text: str, cue: Cue, end: int, view: TextView) -> list[Item]:
+    groups = view.rules.words("GROUP")
+    start = _after_start(text, cue, end, groups)
+    if start is None:
+        return []
+    stop = _list_end(text, start, end, groups)
+    return _split_items(text, start, stop) if stop > start else []
+
+
+def _items_before(text: str, start: int, cue_start: int, view: TextView) -> list[Item]:
+    groups = view.rules.words("GROUP")
+    segment = text[start:cue_start]
+    if re.search(r"\bthere (?:was|were|is|are)\b|\bwe\b|\bno\b", segment, re.IGNORECASE):
+        return []
+    that = max(segment.rfind(" that "), segment.rfind(" whether "))
+    offset = that + len(" that ") if that >= 0 else 0
+    lead = _SUBJECT_LEAD_RE.match(segment, offset)
+    offset = lead.end() if lead else offset
+    tail = _SUBJECT_TAIL_RE.search(segment, offset)
+    end = start + (tail.start() if tail else len(segment))
+    begin = start + offset
+    if begin >= end or _is_group_phrase(text, begin, end, groups):
+        return []
+    first = _words(text, begin, end)[:1]
+    if first and first[0][0].lower() in groups and text[first[0][2] : first[0][2] + 1] != "'":
+        return []
+    stop = _list_end(text, begin, end, groups)
+    return _split_items(text, begin, stop) if stop > begin else []
+
+
+def _polarity(item: str, view: TextView) -> str | None:
+    words = item.lower().replace("-", " ").split()
+    bad = view.rules.words("POLARITY", "bad")
+    good = view.rules.words("POLARITY", "good")
+    if item.lower() in bad or any(w.startswith(s) for w in words for s in _stems(bad)):
+        return "bad"
+    if item.lower() in good or any(w.startswith(s) for w in words for s in _stems(good)):
+        return "good"
+    return None
+
+
+_STEM_CACHE: dict[frozenset[str], tuple[str, ...]] = {}
+
+
+def _stems(words: frozenset[str]) -> tuple[str, ...]:
+    if words not in _STEM_CACHE:
+        _STEM_CACHE[words] = tuple(w for w in words if " " not in w and len(w) >= 4)
+    return _STEM_CACHE[words]
+
+
+def _direction(cue_value: str, item: str, view: TextView) -> str:
+    if cue_value in ("up", "down"):
+        polarity = _polarity(item, view)
+        if cue_value == "up":
+            return "negative" if polarity == "bad" else "positive"
+        return "negative" if polarity == "good" else "positive"
+    return cue_value
+
+
+def _sentence_cues(view: TextView, sentence: Sentence, masked: str) -> list[Cue]:
+    cues: list[Cue] = []
+    for hit in view.label_hits("DIRECTION"):
+        if hit.sent != sentence.index:
+            continue
+        cue = _cue_from_hit(hit, masked, sentence)
+        if cue is None:
+            continue
+        if cues and _only_adverbs_between(masked, cues[-1].end, cue.start):
+            prev = cues.pop()
+            value = prev.value if prev.value not in ("up", "down") else cue.value
+            value = cue.value if cue.value not in ("up", "down") else value
+            cue = Cue(value, cue.kind, cue.rule, prev.start, cue.end)
+        cues.append(cue)
+    return cues
+
+
+def _cue_from_hit(hit: Hit, masked: str, sentence: Sentence) -> Cue | None:
+    if masked[hit.start : hit.start + 1] == " ":
+        return None  # inside a masked aside
+    before = masked[max(sentence.start, hit.start - 30) : hit.start]
+    if hit.kind == "lead" and re.search(r"\bto\s*$", before, re.IGNORECASE):
+        return None
+    value = hit.value
+    if value in ("positive", "up", "down") and _NEGATION_RE.search(before):
+        value = "null"
+    return Cue(value, hit.kind, hit.rule, hit.start, hit.end)
+
+
+def _only_adverbs_between(text: str, start: int, end: int) -> bool:
+    if end < start or end - start > 25:
+        return False
+    return all(w.lower() in _ADVERBS for w, _, _ in _words(text, start, end))
+
+
+def _clauses(masked: str, sentence: Sentence) -> list[tuple[int, int, bool]]:
+    """``(start, end, but_not)`` for each clause of the sentence."""
+    out = []
+    pos = sentence.start
+    for m in _CLAUSE_SPLIT_RE.finditer(masked, sentence.start, sentence.end):
+        out.append((pos, m.start(), False))
+        pos = m.end()
+    out.append((pos, sentence.end, False))
+    result = []
+    for start, end, _ in out:
+        m = _BUT_NOT_RE.match(masked, start)
+        result.append((start, end, bool(m and m.end() < end)))
+    return result
+
+
+def _skip_sentence(view: TextView, sentence: Sentence) -> bool:
+    if sentence.background or sentence.objective or sentence.section == "methods":
+        return True
+    return bool(re.search(r"\bwill\b", view.text[sentence.start : sentence.end]))
+
+
+def _clause_findings(
+    view: TextView, masked: str, clause: tuple[int, int, bool], cues: list[Cue]
+) -> list[tuple[Item, str, str, int]]:
+    start, end, but_not = clause
+    inside = [c for c in cues if start <= c.start < end]
+    if but_not and not inside:
+        m = _BUT_NOT_RE.match(masked, start)
+        pos = m.end() if m else start
+        inside = [Cue("null", "noun", "outcome-but-not", start, pos)]
+    found = []
+    for i, cue in enumerate(inside):
+        scope_end = inside[i + 1].start if i + 1 < len(inside) else end
+        items = _items_after(masked, cue, scope_end, view)
+        if not items and i == 0:
+            items = _items_before(masked, start, cue.start, view)
+        for item in items:
+            found.append((item, cue.value, cue.rule, cue.start))
+    return found
+
+
+def _within_group_only(sentence: Sentence) -> bool:
+    return "withingroup" in sentence.flags and "comparative" not in sentence.flags
+
+
+def find_outcomes(view: TextView, timepoints: list[TimePoint]) -> list[dict[str, Any]]:
+    """Outcomes with direction, one entry per distinct outcome, with evidence and time points."""
+    masked = mask_parentheses(view.text)
+    groups = view.rules.words("GROUP")
+    merged: dict[str, dict[str, Any]] = {}
+    for sentence in view.sentences:
+        if _skip_sentence(view, sentence):
+            continue
+        cues = _sentence_cues(view, sentence, masked)
+        if _within_group_only(sentence):
+            cues = [c for c in cues if c.value in ("null", "negative", "mixed")]
+        if not cues and not re.search(r"\bbut\s+not\b", masked[sentence.start : sentence.end]):
+            continue
+        months = sorted(
+            {p.months for p in timepoints if sentence.start <= p.start < sentence.end and p.months}
+        )
+        for clause in _clauses(masked, sentence):
+            for raw, value, rule, cue_start in _clause_findings(view, masked, clause, cues):
+                item = _clean_item(raw, view, groups)
+                if item is None:
+                    continue
+                direction = _direction(value, item.text, view)
+                _merge(merged, view, item, direction, rule, cue_start, months)
+    return list(merged.values())
+
+
+def _merge(
+    merged: dict[str, dict[str, Any]],
+    view: TextView,
+    item: Item,
+    direction: str,
+    rule: str,
+    cue_start: int,
+    months: list[float],
+) -> None:
+    key = item.text.lower()
+    if key in merged:
+        if merged[key]["direction"] != direction:
+            merged[key]["direction"] = "mixed"
+        merged[key]["timepoints_months"] = sorted({*merged[key]["timepoints_months"], *months})
+        return
+    start, end = min(cue_start, item.start), max(item.end, cue_start)
+    merged[key] = {
+        "outcome": item.text,
+        "direction": direction,
+        "timepoints_months": months,
+        "start": start,
+        "end": end,
+        "text": view.text[start:end],
+        "rule": rule,
+    }

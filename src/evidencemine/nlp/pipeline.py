@@ -1,0 +1,74 @@
+"""The one extraction pipeline: ``spacy.blank("en")`` plus a sentencizer, two span rulers fed
+from ``config/patterns/*.jsonl`` and the field components. No model, no network."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from evidencemine.nlp import components as _components  # noqa: F401  (registers factories)
+from evidencemine.nlp.patterns import cached_rules
+from evidencemine.settings import NlpSettings
+
+log = logging.getLogger(__name__)
+
+FIELD_COMPONENTS = (
+    "em_design",
+    "em_sample_size",
+    "em_countries",
+    "em_timepoints",
+    "em_outcomes",
+    "em_comparison",
+)
+
+
+def default_patterns_dir() -> Path:
+    """The patterns folder from the settings defaults (``config/patterns`` in the checkout)."""
+    return NlpSettings().patterns_dir
+
+
+def _add_ruler(nlp: Language, name: str, cased: bool, patterns_dir: str) -> None:
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name=name,
+        config={
+            "spans_key": name,
+            "phrase_matcher_attr": "ORTH" if cased else "LOWER",
+            "spans_filter": None,
+            "annotate_ents": False,
+            "validate": False,
+        },
+    )
+    rules = cached_rules(patterns_dir).phrase_rules(cased=cased)
+    ruler.add_patterns([{"label": r.label, "pattern": r.pattern, "id": r.id} for r in rules])
+
+
+def build_pipeline(patterns_dir: Path) -> Language:
+    """A new pipeline with the rules in ``patterns_dir`` (use :func:`get_pipeline` to share one)."""
+    folder = str(patterns_dir.resolve())
+    cached_rules(folder)  # fail early, with the file and line, on a bad rule
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    _add_ruler(nlp, "em_lower", cased=False, patterns_dir=folder)
+    _add_ruler(nlp, "em_cased", cased=True, patterns_dir=folder)
+    nlp.add_pipe("em_view", config={"patterns_dir": folder})
+    for name in FIELD_COMPONENTS:
+        nlp.add_pipe(name)
+    nlp.add_pipe("em_finalize")
+    log.debug("built extraction pipeline from %s: %s", folder, nlp.pipe_names)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _cached_pipeline(folder: str) -> Language:
+    return build_pipeline(Path(folder))
+
+
+def get_pipeline(patterns_dir: Path | None = None) -> Language:
+    """The extraction pipeline, built once per process and patterns folder."""
+    folder = (patterns_dir or default_patterns_dir()).resolve()
+    return _cached_pipeline(str(folder))

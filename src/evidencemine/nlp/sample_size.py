@@ -1,0 +1,334 @@
+"""Sample size: a count followed by a unit noun, ``N = 76``, per-arm ``(n = 40)``, or a count
+with a recruitment verb ("240 were randomised").
+
+What is never a sample size: a number glued to a hyphen ("12-month infant"), a number after
+"aged", a percentage, a year, and counts of sessions, items, weeks or other non-people (the
+``NONCOUNT`` lexicon). Candidates are scored by the sentence around them (recruitment verbs
+raise, screening verbs and background sentences lower); randomised and analysed totals are
+both kept when both are stated; reviews count included studies; cluster trials count
+participants and note the clusters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidencemine.nlp.numbers import NUMBER, parse_int
+from evidencemine.nlp.view import TextView
+
+_NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
+_N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
+_FOLLOW_RE = re.compile(r"\s*([A-Za-z][A-Za-z'’\-–]*|[^\sA-Za-z])")
+_SUBGROUP_RE = re.compile(
+    rf"\s*,?\s*(?:(?P<n1>{NUMBER})\s+of\s+(?:whom|which|these|them)|of\s+(?:whom|which)\s+"
+    rf"(?P<n2>{NUMBER})|including\s+(?P<n3>{NUMBER}))\s+(?:were\s+|was\s+|had\s+|have\s+)?"
+    r"(?P<desc>[^.;()]{3,120})",
+    re.IGNORECASE,
+)
+_VERB_COUNT_RE = re.compile(
+    rf"(?<![\w.,/=-])(?P<n>{NUMBER})\s+(?:\([^)]{{0,30}}\)\s+)?(?:\w+\s+)?(?:were|was|had)?\s*"
+    r"(?:randomly\s+|successfully\s+|subsequently\s+)?(?P<verb>randomi[sz]ed|allocated|assigned|"
+    r"enrolled|recruited|completed|analy[sz]ed|retained|participated|took part|provided)",
+    re.IGNORECASE,
+)
+_ARM_LABEL_STOP = frozenset(
+    "to or and versus vs vs. with either the a an in into of between were was , ; : ( )".split()
+)
+_BREAK_WORDS = frozenset(
+    "the a an of with who whom which that and or to in at for from on by were was are is had "
+    "have has per than vs versus out among into".split()
+)
+_YEAR_PREFIX_RE = re.compile(
+    r"(?:\b(?:in|since|during|from|between|by|until|to|and|of|the|early|late|mid|year|years)"
+    r"|[,(–-])\s*$",
+    re.IGNORECASE,
+)
+_AGE_PREFIX_RE = re.compile(
+    r"\b(?:aged|age|ages|mean age of|age of|older than|younger than|between|grade|grades|"
+    r"score of|scores of|p|version|wave|phase|stage|step|level|cohort|table|figure)\s*$",
+    re.IGNORECASE,
+)
+_ENROL_RE = re.compile(
+    r"randomi[sz]|randomly|allocated|assigned|enrol|recruit|participat|took part|comprised|"
+    r"consisted|sample (?:of|consisted|included|comprised)|total of|were included|included \d|"
+    r"were studied|took part|N\s*=",
+    re.IGNORECASE,
+)
+_ANALYSED_RE = re.compile(
+    r"complet|analy[sz]|retained|followed up|follow-up data|remained|provided (?:data|follow)|"
+    r"lost to|available for",
+    re.IGNORECASE,
+)
+_SCREEN_RE = re.compile(
+    r"screen|assessed for eligibility|approached|invited|contacted|eligib|referred|declined|"
+    r"identified|excluded|refused|records|abstracts",
+    re.IGNORECASE,
+)
+_TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Candidate:
+    """One number that may be the sample size."""
+
+    n: int
+    start: int
+    end: int
+    unit: str | None
+    kind: str
+    rule: str
+    score: float = 0.0
+    role: str = ""
+    subgroups: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ArmCount:
+    label: str
+    n: int
+    start: int
+    end: int
+    sent: int
+
+
+def _follow_words(text: str, pos: int, limit: int = 7) -> list[tuple[str, int, int]]:
+    words = []
+    for _ in range(limit):
+        m = _FOLLOW_RE.match(text, pos)
+        if not m:
+            break
+        words.append((m.group(1), m.start(1), m.end(1)))
+        pos = m.end()
+    return words
+
+
+def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | None | bool:
+    """``(unit, kind, end)`` when a unit noun follows within a few modifiers; False when a
+    non-count noun (months, sessions, %) follows; None when nothing decides."""
+    units = view.rules.lexicon.get("UNIT", {})
+    noncount = view.rules.words("NONCOUNT")
+    words = _follow_words(view.text, pos)
+    for i, (word, _, end) in enumerate(words[:6]):
+        lower = word.lower().strip("'’")
+        if lower in noncount:
+            return False
+        rule = units.get(lower)
+        if rule is not None:
+            nxt = words[i + 1][0].lower() if i + 1 < len(words) else ""
+            if nxt in units and nxt not in _BREAK_WORDS:
+                return (units[nxt].value, units[nxt].kind, words[i + 1][2])
+            return (rule.value, rule.kind, end)
+        if lower in _BREAK_WORDS or not word[0].isalpha():
+            return None
+    return None
+
+
+def _skip_number(view: TextView, start: int, value: int, raw: str) -> bool:
+    prefix = view.text[max(0, start - 30) : start]
+    if value < 2 or value > 1_000_000 or raw.lower() == "one":
+        return True
+    if _AGE_PREFIX_RE.search(prefix):
+        return True
+    is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2035
+    return is_year and bool(_YEAR_PREFIX_RE.search(prefix))
+
+
+def _subgroups(view: TextView, end: int) -> list[dict[str, Any]]:
+    m = _SUBGROUP_RE.match(view.text, end)
+    if not m:
+        return []
+    raw = m.group("n1") or m.group("n2") or m.group("n3")
+    n = parse_int(raw or "")
+    if n is None:
+        return []
+    description = re.split(r",\s+(?:and|who|with)\b|\s+and\s+(?:were|had)\b", m.group("desc"))[0]
+    return [{"n": n, "description": description.strip(" ,")}]
+
+
+def _unit_candidates(view: TextView) -> list[Candidate]:
+    found = []
+    for m in _NUMBER_RE.finditer(view.text):
+        raw = m.group(1)
+        value = parse_int(raw)
+        if value is None or _skip_number(view, m.start(), value, raw):
+            continue
+        unit = _unit_after(view, m.end())
+        if not unit:
+            continue
+        name, kind, end = unit
+        cand = Candidate(value, m.start(), end, name, kind, "sample-count-unit")
+        cand.subgroups = _subgroups(view, end)
+        if raw[0].isalpha() and value < 10:
+            cand.score -= 2
+        found.append(cand)
+    return found
+
+
+def _arm_label(text: str, paren_start: int, floor: int) -> str:
+    words = re.findall(r"[\w'’\-–/.]+|[,;:()]", text[max(floor, paren_start - 60) : paren_start])
+    label: list[str] = []
+    for word in reversed(words):
+        if word.lower() in _ARM_LABEL_STOP or len(label) >= 4:
+            break
+        label.insert(0, word)
+    return " ".join(label)
+
+
+def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
+    totals: list[Candidate] = []
+    arms: list[ArmCount] = []
+    units = view.rules.lexicon.get("UNIT", {})
+    for m in _N_EQUALS_RE.finditer(view.text):
+        n = parse_int(m.group(2))
+        if n is None or n < 2:
+            continue
+        sentence = view.sentence_at(m.start())
+        if m.group(1) == "N":
+            unit = _unit_before(view, m.start(), sentence.start) or _unit_after(view, m.end())
+            name, kind = (unit[0], unit[1]) if isinstance(unit, tuple) else (None, "participant")
+            totals.append(Candidate(n, m.start(), m.end(), name, kind, "sample-n-equals", 3.0))
+            continue
+        paren = view.text.rfind("(", max(sentence.start, m.start() - 3), m.start() + 1)
+        label = _arm_label(view.text, paren if paren >= 0 else m.start(), sentence.start)
+        arms.append(ArmCount(label, n, m.start(), m.end(), sentence.index))
+        last = label.split(" ")[-1].lower() if label else ""
+        if last in units and units[last].kind == "participant":
+            totals.append(
+                Candidate(n, m.start(), m.end(), units[last].value, "participant", "sample-n-unit")
+            )
+    return totals, arms
+
+
+def _unit_before(view: TextView, pos: int, floor: int) -> tuple[str, str, int] | None:
+    units = view.rules.lexicon.get("UNIT", {})
+    words = re.findall(r"[A-Za-z][A-Za-z'’\-–]*", view.text[max(floor, pos - 40) : pos])
+    for word in reversed(words[-3:]):
+        rule = units.get(word.lower())
+        if rule is not None:
+            return (rule.value, rule.kind, pos)
+    return None
+
+
+def _verb_candidates(view: TextView) -> list[Candidate]:
+    found = []
+    for m in _VERB_COUNT_RE.finditer(view.text):
+        n = parse_int(m.group("n"))
+        if n is None or _skip_number(view, m.start(), n, m.group("n")):
+            continue
+        if _unit_after(view, m.end("n")) is False:
+            continue
+        found.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-count-verb"))
+    return found
+
+
+def _score(view: TextView, cand: Candidate) -> None:
+    sentence = view.sentence_at(cand.start)
+    lo = max(sentence.start, cand.start - 80)
+    window = view.text[lo : min(sentence.end, cand.end + 80)]
+    enrol = bool(_ENROL_RE.search(window))
+    analysed = bool(_ANALYSED_RE.search(view.text[cand.start : min(sentence.end, cand.end + 60)]))
+    screened = bool(_SCREEN_RE.search(window))
+    cand.role = "randomised" if enrol else "analysed" if analysed else ""
+    if cand.role == "analysed" and enrol:
+        cand.role = "randomised"
+    cand.score += 2 * enrol + 1 * analysed - 3 * (screened and not enrol)
+    if _TOTAL_OF_RE.search(view.text[max(0, cand.start - 25) : cand.start]):
+        cand.score += 3
+    if sentence.background:
+        cand.score -= 4
+    if cand.rule == "sample-count-verb" and analysed and not enrol:
+        cand.role = "analysed"
+
+
+def _best(cands: list[Candidate]) -> Candidate | None:
+    return max(cands, key=lambda c: (c.score, -c.start), default=None)
+
+
+def _arm_groups(arms: list[ArmCount]) -> list[ArmCount]:
+    by_sentence: dict[int, list[ArmCount]] = {}
+    for arm in arms:
+        by_sentence.setdefault(arm.sent, []).append(arm)
+    for group in by_sentence.values():
+        if len(group) >= 2:
+            return group
+    return []
+
+
+def _result(view: TextView, cand: Candidate, arms: list[ArmCount]) -> dict[str, Any]:
+    return {
+        "total": cand.n,
+        "unit": cand.unit,
+        "arms": [{"label": a.label or f"arm {i + 1}", "n": a.n} for i, a in enumerate(arms)],
+        "subgroups": cand.subgroups,
+        "randomised": None,
+        "analysed": None,
+        "clusters": None,
+        "studies_included": False,
+        "start": cand.start,
+        "end": cand.end,
+        "text": view.text[cand.start : cand.end],
+        "rule": cand.rule,
+    }
+
+
+def _review_size(view: TextView, cands: list[Candidate]) -> dict[str, Any] | None:
+    studies = [c for c in cands if c.kind == "study"]
+    for cand in studies:
+        _score(view, cand)
+    best = _best([c for c in studies if c.score > -3])
+    if best is None:
+        return None
+    result = _result(view, best, [])
+    result["studies_included"] = True
+    result["rule"] = "sample-review-studies"
+    return result
+
+
+def _sum_of_arms(view: TextView, arms: list[ArmCount], units: list[Candidate]) -> Candidate:
+    unit = next((c.unit for c in units if c.kind == "participant" and c.unit), None)
+    start, end = arms[0].start, arms[-1].end
+    return Candidate(sum(a.n for a in arms), start, end, unit, "participant", "sample-arm-sum")
+
+
+def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | None:
+    """The sample size the text reports, with arms, subgroups, randomised/analysed, clusters."""
+    unit_cands = _unit_candidates(view)
+    if design in ("systematic-review", "meta-analysis"):
+        return _review_size(view, unit_cands)
+    n_totals, arms = _n_equals(view)
+    people = [c for c in unit_cands if c.kind == "participant"] + n_totals
+    people += _verb_candidates(view)
+    for cand in people:
+        _score(view, cand)
+    arm_group = _arm_groups(arms)
+    best = _best([c for c in people if c.score > -3])
+    if best is None and arm_group:
+        best = _sum_of_arms(view, arm_group, unit_cands)
+    clusters = _best([c for c in unit_cands if c.kind == "cluster"])
+    if best is None and clusters is not None:
+        best = clusters
+    if best is None:
+        return None
+    if best.unit is None:
+        best.unit = next((c.unit for c in people if c.unit and c.kind == "participant"), None)
+    result = _result(view, best, arm_group)
+    _randomised_and_analysed(result, best, people)
+    if clusters is not None and clusters is not best:
+        result["clusters"] = clusters.n
+    result["text"] = view.text[result["start"] : result["end"]]
+    return result
+
+
+def _randomised_and_analysed(
+    result: dict[str, Any], best: Candidate, people: list[Candidate]
+) -> None:
+    randomised = [c for c in people if c.role == "randomised"]
+    analysed = [c for c in people if c.role == "analysed" and c.n < best.n]
+    top = _best(randomised)
+    if top is not None and analysed:
+        result["randomised"] = top.n
+        result["analysed"] = max(analysed, key=lambda c: (c.score, c.start)).n
+        if best.role != "randomised":
+            result.update(total=top.n, start=top.start, end=top.end, rule=top.rule)

@@ -1,0 +1,106 @@
+"""Follow-up time points in months: "at 6 and 12 months", "6- and 12-month follow-ups",
+"one-year follow-up", "18 months post-randomisation"; baseline counts as 0 when the text also
+gives a follow-up point.
+
+A months expression is a time point only in an assessment context: "at ..." or followed by
+"follow-up", "later", "after", "post-...". Ages ("12 months of age", "aged 6 months",
+"12-month-old"), durations ("a 12-month programme", "over 6 months") and ranges ("between 6
+and 12 months") are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evidencemine.nlp.numbers import WORD_NUMBER, parse_number
+from evidencemine.nlp.view import TextView
+
+_NUM = rf"(?:\d+(?:\.\d+)?|{WORD_NUMBER})"
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
+_ITEM = rf"{_NUM}(?:-(?={_SEP}))?"
+_UNIT = r"(?:months?|mos?|years?|yrs?|weeks?|wks?)"
+_TIMEPOINT_RE = re.compile(
+    rf"(?<![\w.,-])(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*)(?:\s*[-–]\s*|\s+)(?P<unit>{_UNIT})\b",
+    re.IGNORECASE,
+)
+_LIST_NUMBER_RE = re.compile(_NUM, re.IGNORECASE)
+_CONTINUATION_RE = re.compile(
+    rf"(?:{_SEP}(?:the\s+)?{_NUM}\s*[-–]?\s*{_UNIT}\b)*\s*[-–]?\s*", re.IGNORECASE
+)
+_AFTER_OK_RE = re.compile(
+    r"(?:follow[- ]?ups?|followup|later|after|post[- ]?(?:randomi[sz]|baseline|intervention|"
+    r"treatment|test|enrol|program|allocation|assessment|discharge)|posttest|from baseline|"
+    r"following|assessments?|visits?|outcomes?)",
+    re.IGNORECASE,
+)
+_AFTER_AGE_RE = re.compile(
+    r"\s*[-–]?\s*(?:old|olds|of age|of life|postpartum|post-partum|postnatal|post-natal|after "
+    r"birth|gestation|pregnan|corrected|after delivery|of the child|into pregnancy)",
+    re.IGNORECASE,
+)
+_BEFORE_AGE_RE = re.compile(
+    r"(?:\baged?|\bages|\bage of|\bbetween|\bfrom|\bto|\bbirth to|[\d][-–]|\bthan|\bunder|"
+    r"\bover|\bfor|\bwithin|\bduring|\blasting|\bup to|\beach|\bevery|\bper)\s*$",
+    re.IGNORECASE,
+)
+_AGE_WORD_RE = re.compile(r"(?:\baged?|\bages|\bage of|\bbetween)\s*$", re.IGNORECASE)
+_BEFORE_OK_RE = re.compile(r"(?:\bat|\bat the|\bat both|\bat each|\bby|\bat ages?)\s*$", re.I)
+_FOLLOW_BEFORE_RE = re.compile(r"follow[- ]?(?:up|ups)\b[^.;]{0,40}$", re.IGNORECASE)
+_BASELINE_RE = re.compile(
+    r"\b(?:at|from|between|since)\s+baseline\b|\bbaseline\s*(?:,|and\b|to\b|\(|through\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TimePoint:
+    months: float
+    start: int
+    end: int
+
+
+def _to_months(value: float, unit: str) -> float:
+    unit = unit.lower()
+    if unit.startswith("y"):
+        return value * 12
+    if unit.startswith("w"):
+        return round(value * 12 / 52, 1)
+    return value
+
+
+def _is_timepoint(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 60) : start]
+    after_list = _CONTINUATION_RE.match(text, end)
+    after = text[after_list.end() if after_list else end :][:40]
+    if _AFTER_AGE_RE.match(text, end) or _AGE_WORD_RE.search(before):
+        return False
+    if _AFTER_OK_RE.match(after.lstrip(" -–")):
+        return True
+    if _BEFORE_AGE_RE.search(before):
+        return False
+    return bool(_BEFORE_OK_RE.search(before) or _FOLLOW_BEFORE_RE.search(before))
+
+
+def find_timepoints(view: TextView) -> list[TimePoint]:
+    """Every follow-up time point mention, in text order (baseline as 0 when others exist)."""
+    text = view.text
+    points: list[TimePoint] = []
+    for m in _TIMEPOINT_RE.finditer(text):
+        if not _is_timepoint(text, m.start(), m.end()):
+            continue
+        for number in _LIST_NUMBER_RE.finditer(m.group("list")):
+            value = parse_number(number.group(0))
+            if value is not None and 0 < value <= 240:
+                months = _to_months(value, m.group("unit"))
+                points.append(TimePoint(months, m.start(), m.end()))
+    if points:
+        baseline = _BASELINE_RE.search(text)
+        if baseline:
+            points.insert(0, TimePoint(0.0, baseline.start(), baseline.end()))
+    return points
+
+
+def months_of(points: list[TimePoint]) -> list[float]:
+    """The distinct months of ``points``, ascending."""
+    return sorted({p.months for p in points})
