@@ -90,9 +90,7 @@ def markdown_pdf(
     columns: int = 1,
 ) -> bytes:
     """Render the Markdown subset to a PDF the way the guidebook's download looks."""
-    pdf = FlowPdf(
-        columns=columns, header=header, footer=footer, page_numbers=lambda n: f"Page {n}"
-    )
+    pdf = FlowPdf(columns=columns, header=header, footer=footer, page_numbers=lambda n: f"Page {n}")
     for kind, level, runs in markdown_blocks(text):
         if kind == "heading":
             pdf.heading("".join(r.text for r in runs), level)
@@ -150,9 +148,10 @@ Downloaded from <https://guidebook.eif.org.uk/programme/toddler-talk-time>
 
 Review: [Early Years Review](#), April 2019
 
-**Toddler Talk Time (TTT) is a home-visiting programme that coaches parents of toddlers in everyday conversation.**
+**Toddler Talk Time (TTT) is a home-visiting programme coaching parents in everyday talk.**
 
-Visitors model back-and-forth talk during play and mealtimes, and parents practise with their own child.
+Visitors model back-and-forth talk during play and mealtimes,
+and parents practise with their own child.
 
 ---
 
@@ -168,7 +167,8 @@ Cost rating:
 
 ## Child outcomes
 
-According to the best available evidence for this programme's impact, it can achieve the following positive outcomes for children:
+According to the best available evidence for this programme's impact,
+it can achieve the following positive outcomes for children:
 
 ### Enhancing school achievement and employment
 
@@ -187,7 +187,8 @@ The best available evidence for this programme relates to the following age-grou
 
 ### How is it delivered?
 
-The best available evidence for this programme relates to implementation through these delivery models:
+The best available evidence for this programme relates to implementation
+through these delivery models:
 
 - Individual
 
@@ -233,7 +234,8 @@ Improved expressive vocabulary
 
 ---
 
-Moreau, L., Tanaka, R., & Osei, K. (2014). Coaching everyday talk at home: a randomised trial with toddlers, *Journal of Early Language Research*, 12, 45-61.
+Moreau, L., Tanaka, R., & Osei, K. (2014). Coaching everyday talk at home: a randomised trial
+with toddlers, *Journal of Early Language Research*, 12, 45-61.
 
 **Available at**
 
@@ -259,7 +261,8 @@ Improved expressive vocabulary
 
 ---
 
-Hughes, P., & Lindqvist, A. (2017). Talking with toddlers in children's centres: a matched comparison study. *Child Language Practice*, 8, 101-118.
+Hughes, P., & Lindqvist, A. (2017). Talking with toddlers in children's centres: a matched
+comparison study. *Child Language Practice*, 8, 101-118.
 
 **Available at** <https://www.ncbi.nlm.nih.gov/pubmed/28899001>
 """

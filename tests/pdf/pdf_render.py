@@ -217,6 +217,18 @@ class FlowPdf:
             space = 0.0 if (placed == 0 or word.glued) else self.pdf.get_string_width(" ")
             text = word.text.replace(SOFT_HYPHEN, "")
             need = self.pdf.get_string_width(text)
+            if placed == 0 and need > width:  # a word longer than the line: break it anywhere
+                cut = max(
+                    1,
+                    max(
+                        i
+                        for i in range(1, len(text) + 1)
+                        if i == 1 or self.pdf.get_string_width(text[:i]) <= width
+                    ),
+                )
+                self._draw(text[:cut], word, cursor, baseline, size)
+                tail = _Word(text[cut:], word.bold, word.italic, word.url, False)
+                return [tail, *words[1:]]
             if cursor + space + need > x + width and placed:
                 rest = self._hyphenate(word, x + width - cursor - space)
                 if rest is None:
@@ -230,11 +242,13 @@ class FlowPdf:
         return words[placed:]
 
     def _hyphenate(self, word: _Word, room: float) -> tuple[str, str] | None:
-        parts = word.text.split(SOFT_HYPHEN)
-        for cut in range(len(parts) - 1, 0, -1):
-            head = "".join(parts[:cut])
-            if self.pdf.get_string_width(head + "-") <= room:
-                return head, SOFT_HYPHEN.join(parts[cut:])
+        """Break ``word`` at its last soft hyphen or real hyphen that leaves a head fitting."""
+        text = word.text
+        cuts = [i for i, c in enumerate(text) if c == SOFT_HYPHEN or (c == "-" and i)]
+        for cut in reversed(cuts):
+            head = text[:cut].replace(SOFT_HYPHEN, "") + "-"
+            if self.pdf.get_string_width(head) <= room:
+                return head[:-1], text[cut + 1 :]
         return None
 
     def _draw(self, text: str, word: _Word, x: float, baseline: float, size: float) -> None:

@@ -229,11 +229,14 @@ def _describe(err: BaseException) -> str:
 def _check_page_count(pdf: Any, context: LoadContext) -> None:
     """Refuse empty PDFs and PDFs over the page cap (the declared count is checked first)."""
     try:
-        declared = int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+        tree = resolve1(pdf.doc.catalog["Pages"])
+        declared = int(resolve1(tree["Count"]))
     except Exception as err:  # a broken page tree: rely on pdfminer's own page walk
         logger.debug("%s: no usable /Count in the page tree (%s)", context.origin, err)
-        declared = 0
+        tree, declared = None, 0
     count = declared if declared > context.pdf_max_pages else len(pdf.pages)
+    if count == 0 and tree is None:
+        raise PdfError("corrupt PDF: no readable page tree", source=context.origin)
     if count == 0:
         raise PdfError("PDF has zero pages", source=context.origin)
     if count > context.pdf_max_pages:
@@ -346,8 +349,7 @@ def _split_row(row: list[_Word], page: int) -> Iterator[_Line]:
             prev, word = row[index - 1], row[index]
             gap = word.x0 - prev.x1
             word.glued = gap < 0.12 * prev.size
-            lone_marker = index - 1 == start and _is_marker(prev.text)
-            if gap <= 1.2 * max(prev.size, word.size) or lone_marker:
+            if gap <= 1.2 * max(prev.size, word.size):
                 continue
         yield _make_line(row[start:index], page)
         start = index
@@ -648,6 +650,8 @@ class _BlockBuilder:
         if pending.closed or pending.kind is BlockKind.HEADING:
             return True
         prev = pending.last
+        if len(prev.words) == 1 and len(pending.lines) == 1 and _is_marker(prev.words[0].text):
+            return not (line.top < prev.bottom and line.bottom > prev.top and line.x0 > prev.x0)
         if abs(line.size - prev.size) > 0.6:
             return True
         if line.region_start or line.page != prev.page:
