@@ -1,8 +1,51 @@
-"""Helpers for the resolver tests: seed references as the reference parser builds them."""
+"""Helpers for the resolver tests (imported by name; conftest.py only holds fixtures)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evidencemine.http import HttpClient
+from evidencemine.localserver import LocalServer
 from evidencemine.models import CslDate, CslItem, CslName, Reference
+from evidencemine.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES_API = REPO / "examples" / "api"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def corpus_dir(name: str) -> Path:
+    folder = CORPUS / name
+    if not folder.is_dir():
+        pytest.skip(f"shared corpus folder {folder} is absent (it sits beside the checkout in CI)")
+    return folder
+
+
+def make_settings(server: LocalServer, cache_dir: Path, **overrides: Any) -> Settings:
+    data: dict[str, Any] = {
+        "http": {
+            "cache_dir": str(cache_dir),
+            "allow_private_hosts": True,
+            "timeout_s": 5,
+            "retries": 0,
+            "contact": "tests@example.org",
+        },
+        "pubmed": {"base_url": server.url("/eutils/"), "idconv_url": server.url("/idconv/")},
+        "crossref": {"base_url": server.url("/crossref/")},
+    }
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    return Settings.model_validate(data)
+
+
+Standin = Callable[..., tuple[LocalServer, HttpClient, Settings]]
+
+
+Standin = Callable[..., tuple[LocalServer, HttpClient, Settings]]
 
 
 def reference(

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import corpus_dir
+from resolvers_helpers import corpus_dir
 
 from evidencemine.errors import ResolutionError
 from evidencemine.resolvers import crossref_work_to_csl

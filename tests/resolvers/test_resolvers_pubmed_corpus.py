@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import corpus_dir
+from resolvers_helpers import corpus_dir
 
 from evidencemine.errors import ResolutionError
 from evidencemine.resolvers import parse_pubmed_xml, pubmed_record_to_csl

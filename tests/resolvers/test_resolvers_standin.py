@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from resolvers_helpers import reference, seed_references
+from resolvers_helpers import Standin, corpus_dir, reference, seed_references
 
-from conftest import Standin, corpus_dir
 from evidencemine.resolvers import resolve_references
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -263,7 +262,8 @@ def test_standin_doi_only_reference_goes_through_idconv(
 def test_standin_crossref_rate_headers_lower_the_rate(
     standin: Standin, fixtures_dir: Path, tmp_path: Path
 ) -> None:
-    from conftest import make_settings
+    from resolvers_helpers import make_settings
+
     from evidencemine.http import HttpClient
     from evidencemine.localserver import LocalServer
     from evidencemine.standin import ApiStandin
