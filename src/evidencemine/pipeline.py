@@ -123,116 +123,128 @@ class RunOptions:
     mode: str = "ingest"
 
 
-class Run:
-    """One run over a list of inputs (paths or URLs), writing to the output store."""
+@dataclass(slots=True)
+class RunState:
+    """Bookkeeping of one run (plain data: counts, outcomes, errors)."""
 
-    def __init__(self, settings: Settings, options: RunOptions, *,
-                 client: HttpClient | None = None, progress: Progress | None = None) -> None:
-        self.settings = settings
-        self.options = options
-        self.store = OutputStore(settings.output.dir)
-        self.client = client
-        self.progress = progress or (lambda message: None)
-        self.run_id = new_run_id()
-        self.started_at = datetime.now(UTC)
-        self.outcomes: list[PageOutcome] = []
-        self.resolution: dict[str, Any] = {}
-        self.discovered = 0
-        self.discovery_errors: list[dict[str, Any]] = []
-        self.previous_sha = self._previous_hashes()
+    settings: Settings
+    options: RunOptions
+    run_id: str = field(default_factory=new_run_id)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    outcomes: list[PageOutcome] = field(default_factory=list)
+    resolution: dict[str, Any] = field(default_factory=dict)
+    discovered: int = 0
+    discovery_errors: list[dict[str, Any]] = field(default_factory=list)
+    http_stats: dict[str, Any] | None = None
 
-    def _previous_hashes(self) -> dict[str, str]:
-        """URL → content hash of the current records (for skipping unchanged pages)."""
-        hashes: dict[str, str] = {}
-        for path in self.store.record_files():
-            try:
-                record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
-            except ValueError:
-                continue
-            if record.source.url:
-                hashes[record.source.url] = record.source.content_sha256
-        return hashes
+    @property
+    def store(self) -> OutputStore:
+        return OutputStore(self.settings.output.dir)
 
-    def load_and_parse(self, item: str, source: SourceSettings | None = None) -> PageOutcome:
-        outcome = PageOutcome(item)
-        self.outcomes.append(outcome)
+
+def start_run(settings: Settings, options: RunOptions) -> RunState:
+    return RunState(settings=settings, options=options)
+
+
+def previous_hashes(store: OutputStore) -> dict[str, str]:
+    """URL → content hash of the current records (to skip unchanged pages)."""
+    hashes: dict[str, str] = {}
+    for path in store.record_files():
         try:
-            document = fetch_document(item, self.client, source=source, crawl=self.options.crawl)
-        except FetchError as err:
-            self._fetch_failed(outcome, err)
-            return outcome
-        except EvidenceMineError as err:
-            outcome.fail("load", err)
-            return outcome
-        url = document.url or ""
-        if self.options.only_changed and self.previous_sha.get(url) == document.content_sha256:
-            outcome.status = "unchanged"
-            return outcome
-        try:
-            record = parse_page(document, kind=self.options.kind)
-        except EvidenceMineError as err:
-            outcome.fail("parse", err)
-            return outcome
-        previous = self.store.read_record(record.id)
-        outcome.record, outcome.record_id, outcome.status = record, record.id, "parsed"
-        if not previous or previous.source.content_sha256 != record.source.content_sha256:
-            outcome.changes = summarise_changes(previous, record)
-        return outcome
-
-    def _fetch_failed(self, outcome: PageOutcome, err: FetchError) -> None:
-        if err.status in (404, 410):
-            withdrawn = self._withdraw(outcome.input)
-            if withdrawn:
-                outcome.status, outcome.record_id = "withdrawn", withdrawn
-                outcome.changes = [f"withdrawn (HTTP {err.status})"]
-                return
-        outcome.fail("fetch", err)
-
-    def _withdraw(self, url: str) -> str | None:
-        for path in self.store.record_files():
             record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
-            if record.source.url == url and record.source.status != "withdrawn":
-                record.source.status = "withdrawn"
-                record.source.withdrawn_at = datetime.now(UTC).date().isoformat()
-                self.store.write_record(record)
-                return record.id
-        return None
+        except ValueError:
+            continue
+        if record.source.url:
+            hashes[record.source.url] = record.source.content_sha256
+    return hashes
 
-    def resolve_and_extract(self) -> None:
-        parsed = [o for o in self.outcomes if o.status == "parsed" and o.record]
-        records = [o.record for o in parsed if o.record]
-        if records and self.client is not None and not self.options.offline:
-            self.progress(f"resolving references of {len(records)} programme(s)")
+
+def withdraw_record(store: OutputStore, url: str, status: int) -> str | None:
+    """Mark the current record of ``url`` withdrawn (404/410); never delete it."""
+    for path in store.record_files():
+        record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
+        if record.source.url == url and record.source.status != "withdrawn":
+            record.source.status = "withdrawn"
+            record.source.withdrawn_at = datetime.now(UTC).date().isoformat()
+            store.write_record(record)
+            log.info("%s answered %d: record %s marked withdrawn", url, status, record.id)
+            return record.id
+    return None
+
+
+def fetch_and_parse(item: str, client: HttpClient | None, options: RunOptions,
+                    store: OutputStore, known: dict[str, str],
+                    source: SourceSettings | None = None) -> PageOutcome:
+    """Fetch (or read) one input, skip it when unchanged, parse it. Never raises for the
+    input's own faults: they are recorded on the returned outcome."""
+    outcome = PageOutcome(item)
+    try:
+        document = fetch_document(item, client, source=source, crawl=options.crawl)
+    except FetchError as err:
+        withdrawn = withdraw_record(store, item, err.status) if err.status in (404, 410) else None
+        if withdrawn and err.status:
+            outcome.status, outcome.record_id = "withdrawn", withdrawn
+            outcome.changes = [f"withdrawn (HTTP {err.status})"]
+        else:
+            outcome.fail("fetch", err)
+        return outcome
+    except EvidenceMineError as err:
+        outcome.fail("load", err)
+        return outcome
+    if options.only_changed and known.get(document.url or "") == document.content_sha256:
+        outcome.status = "unchanged"
+        return outcome
+    try:
+        record = parse_page(document, kind=options.kind)
+    except EvidenceMineError as err:
+        outcome.fail("parse", err)
+        return outcome
+    previous = store.read_record(record.id)
+    outcome.record, outcome.record_id, outcome.status = record, record.id, "parsed"
+    if not previous or previous.source.content_sha256 != record.source.content_sha256:
+        outcome.changes = summarise_changes(previous, record)
+    return outcome
+
+
+def parsed_records(outcomes: Sequence[PageOutcome]) -> list[ProgrammeRecord]:
+    return [o.record for o in outcomes if o.status == "parsed" and o.record]
+
+
+def replace_records(outcomes: Sequence[PageOutcome], records: Sequence[ProgrammeRecord]) -> None:
+    """Put processed records back on their outcomes (same order as :func:`parsed_records`)."""
+    targets = [o for o in outcomes if o.status == "parsed" and o.record]
+    for outcome, record in zip(targets, records, strict=True):
+        outcome.record = record
+
+
+def resolve_run(state: RunState, client: HttpClient | None) -> list[ProgrammeRecord]:
+    """One batched resolution for every reference of the run (skipped offline)."""
+    records = parsed_records(state.outcomes)
+    if not records or client is None or state.options.offline:
+        return records
+    try:
+        records, state.resolution = resolve_records(records, client, state.settings)
+    except EvidenceMineError as err:
+        state.resolution = {"errors": [str(err)]}
+    return records
+
+
+def write_outcomes(state: RunState) -> None:
+    """Write every parsed record (validated, atomic); reject failures; rebuild the indexes."""
+    store = state.store
+    for outcome in state.outcomes:
+        if outcome.status == "parsed" and outcome.record:
             try:
-                records, self.resolution = resolve_records(records, self.client, self.settings)
+                store.write_record(outcome.record)
+                store.clear_rejection(outcome.input)
+                outcome.status = "written"
             except EvidenceMineError as err:
-                self.resolution = {"errors": [str(err)]}
-        records = extract_and_reconcile(records)
-        for outcome, record in zip(parsed, records, strict=True):
-            outcome.record = record
-
-    def write(self) -> None:
-        for outcome in self.outcomes:
-            if outcome.status == "parsed" and outcome.record:
-                try:
-                    self.store.write_record(outcome.record)
-                    self.store.clear_rejection(outcome.input)
-                    outcome.status = "written"
-                except EvidenceMineError as err:
-                    outcome.fail("write", err)
-            if outcome.status == "failed":
-                log.warning("%s failed at %s: %s", outcome.input, outcome.stage, outcome.error)
-                self.store.reject(outcome.input, outcome.error or "", stage=outcome.stage or "",
-                                  run_id=self.run_id)
-        self.store.rebuild_indexes()
-
-    def report(self) -> dict[str, Any]:
-        return build_report(self)
-
-    def finish(self) -> dict[str, Any]:
-        report = self.report()
-        self.store.write_run_report(self.run_id, report)
-        return report
+                outcome.fail("write", err)
+        if outcome.status == "failed":
+            log.warning("%s failed at %s: %s", outcome.input, outcome.stage, outcome.error)
+            store.reject(outcome.input, outcome.error or "", stage=outcome.stage or "",
+                         run_id=state.run_id)
+    store.rebuild_indexes()
 
 
 def _count(outcomes: list[PageOutcome], *statuses: str) -> int:
@@ -254,105 +266,130 @@ def _coverage(records: list[ProgrammeRecord]) -> dict[str, Any]:
     }
 
 
-def build_report(run: Run) -> dict[str, Any]:
-    outcomes = run.outcomes
+def build_report(state: RunState) -> dict[str, Any]:
+    """The run report (``output/runs/<run-id>.json``)."""
+    outcomes = state.outcomes
     records = [o.record for o in outcomes if o.record and o.status == "written"]
+    errors = [{"input": o.input, "stage": o.stage, "reason": o.error}
+              for o in outcomes if o.status == "failed"]
+    errors += [{"input": None, "stage": "resolve", "reason": e}
+               for e in state.resolution.get("errors", [])]
     return {
-        "run_id": run.run_id,
-        "mode": run.options.mode,
-        "started_at": run.started_at.isoformat(timespec="seconds"),
+        "run_id": state.run_id,
+        "mode": state.options.mode,
+        "started_at": state.started_at.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "output_dir": str(Path(run.settings.output.dir)),
+        "output_dir": str(Path(state.settings.output.dir)),
         "counts": {
-            "discovered": run.discovered or len(outcomes),
+            "discovered": state.discovered or len(outcomes),
             "fetched": sum(1 for o in outcomes if o.stage not in ("fetch", "load")),
             "unchanged": _count(outcomes, "unchanged"),
-            "parsed": _count(outcomes, "written", "parsed", "unchanged"),
+            "parsed": _count(outcomes, "written", "parsed"),
             "written": _count(outcomes, "written"),
             "withdrawn": _count(outcomes, "withdrawn"),
             "failed": _count(outcomes, "failed"),
-            "resolved": run.resolution.get("resolved", 0),
+            "resolved": state.resolution.get("resolved", 0),
         },
         "programmes": [
             {"input": o.input, "id": o.record_id, "status": o.status, "changes": o.changes}
             for o in outcomes
         ],
-        "errors": [
-            {"input": o.input, "stage": o.stage, "reason": o.error}
-            for o in outcomes if o.status == "failed"
-        ] + [{"input": None, "stage": "resolve", "reason": e}
-             for e in run.resolution.get("errors", [])] + run.discovery_errors,
-        "resolution": {k: v for k, v in run.resolution.items() if k != "errors"},
+        "errors": errors + state.discovery_errors,
+        "resolution": {k: v for k, v in state.resolution.items() if k != "errors"},
         "coverage": _coverage(records),
-        "http": run.client.stats.as_dict() if run.client else None,
+        "http": state.http_stats,
     }
+
+
+def finish_run(state: RunState, client: HttpClient | None = None) -> dict[str, Any]:
+    """Write the run report and return it."""
+    if client is not None:
+        state.http_stats = client.stats.as_dict()
+    report = build_report(state)
+    state.store.write_run_report(state.run_id, report)
+    return report
+
+
+def discover_pages(state: RunState, client: HttpClient, source_names: Sequence[str] | None,
+                   limit: int | None, progress: Progress | None = None
+                   ) -> list[tuple[str, str]]:
+    """(URL, source name) of every programme page of the configured (or named) sources."""
+    from evidencemine.discovery import discover
+
+    unknown = [n for n in source_names or [] if n not in state.settings.sources]
+    if unknown:
+        raise ConfigError(f"unknown source(s): {', '.join(unknown)} "
+                          f"(configured: {', '.join(state.settings.sources)})")
+    pages: list[tuple[str, str]] = []
+    for name, source in state.settings.sources.items():
+        if source_names and name not in source_names:
+            continue
+        for host in source.allowed_hosts:
+            client.set_host_rate(host, source.requests_per_second)
+        found = discover(client, source)
+        state.discovery_errors += [{"input": url, "stage": "discover", "reason": reason}
+                                   for url, reason in found.errors]
+        state.discovery_errors += [{"input": url, "stage": "robots", "reason": reason}
+                                   for url, reason in found.refused]
+        pages.extend((url, name) for url in found.urls[:limit])
+        if progress:
+            progress(f"{name}: {len(found.urls)} programme page(s) discovered")
+    state.discovered = len(pages)
+    return pages
+
+
+def _step(progress: Progress | None, number: int, total: int, outcome: PageOutcome) -> None:
+    if progress:
+        progress(f"[{number}/{total}] {outcome.input}: {outcome.status}"
+                 + (f" ({outcome.error})" if outcome.error else ""))
+
+
+def _finish_pages(state: RunState, client: HttpClient | None,
+                  progress: Progress | None) -> dict[str, Any]:
+    if progress and parsed_records(state.outcomes) and client and not state.options.offline:
+        progress(f"resolving references of {len(parsed_records(state.outcomes))} programme(s)")
+    records = resolve_run(state, client)
+    replace_records(state.outcomes, extract_and_reconcile(records))
+    write_outcomes(state)
+    return finish_run(state, client)
 
 
 def ingest(inputs: Sequence[str], settings: Settings, options: RunOptions | None = None, *,
            client: HttpClient | None = None, progress: Progress | None = None) -> dict[str, Any]:
     """The full pipeline for the given paths/URLs (manual re-ingestion). Returns the report."""
     options = options or RunOptions()
-    own_client = client is None and not options.offline and any(map(is_url, inputs))
-    if own_client or (client is None and not options.offline):
+    own = client is None and not options.offline
+    if own:
         client = HttpClient(settings)
-    run = Run(settings, options, client=None if options.offline else client, progress=progress)
+    active = None if options.offline else client
+    state = start_run(settings, options)
+    store, known = state.store, previous_hashes(state.store)
     try:
         for number, item in enumerate(inputs, start=1):
-            outcome = run.load_and_parse(item)
-            run.progress(f"[{number}/{len(inputs)}] {item}: {outcome.status}"
-                         + (f" ({outcome.error})" if outcome.error else ""))
-        run.resolve_and_extract()
-        run.write()
-        return run.finish()
+            state.outcomes.append(fetch_and_parse(item, active, options, store, known))
+            _step(progress, number, len(inputs), state.outcomes[-1])
+        return _finish_pages(state, active, progress)
     finally:
-        if client is not None:
+        if own and client is not None:
             client.close()
-
-
-def discover_sources(run: Run, client: HttpClient, source_names: Sequence[str] | None,
-                     limit: int | None) -> list[tuple[str, SourceSettings]]:
-    """Programme URLs of every configured (or named) source, each with its source settings."""
-    from evidencemine.discovery import discover_programme_urls
-
-    found: list[tuple[str, SourceSettings]] = []
-    for name, source in run.settings.sources.items():
-        if source_names and name not in source_names:
-            continue
-        for host in source.allowed_hosts:
-            client.set_host_rate(host, source.requests_per_second)
-        try:
-            urls = discover_programme_urls(client, source)
-        except EvidenceMineError as err:
-            run.discovery_errors.append({"input": source.index_url, "stage": "discover",
-                                         "reason": str(err)})
-            continue
-        found.extend((url, source) for url in urls[:limit])
-        run.progress(f"{name}: {len(urls)} programme page(s) discovered")
-    run.discovered = len(found)
-    return found
 
 
 def crawl(settings: Settings, *, source_names: Sequence[str] | None = None,
           limit: int | None = None, only_changed: bool = True,
           progress: Progress | None = None, client: HttpClient | None = None) -> dict[str, Any]:
     """A scheduled run: discover every configured source, fetch, and ingest what changed."""
-    unknown = [n for n in source_names or [] if n not in settings.sources]
-    if unknown:
-        raise ConfigError(f"unknown source(s): {', '.join(unknown)} "
-                          f"(configured: {', '.join(settings.sources)})")
     own = client is None
     client = client or HttpClient(settings)
-    options = RunOptions(only_changed=only_changed, crawl=True, mode="run")
-    run = Run(settings, options, client=client, progress=progress)
+    state = start_run(settings, RunOptions(only_changed=only_changed, crawl=True, mode="run"))
+    store, known = state.store, previous_hashes(state.store)
     try:
-        pages = discover_sources(run, client, source_names, limit)
-        for number, (url, source) in enumerate(pages, start=1):
-            outcome = run.load_and_parse(url, source)
-            run.progress(f"[{number}/{len(pages)}] {url}: {outcome.status}"
-                         + (f" ({outcome.error})" if outcome.error else ""))
-        run.resolve_and_extract()
-        run.write()
-        return run.finish()
+        pages = discover_pages(state, client, source_names, limit, progress)
+        for number, (url, name) in enumerate(pages, start=1):
+            source = settings.sources[name]
+            state.outcomes.append(fetch_and_parse(url, client, state.options, store, known,
+                                                  source))
+            _step(progress, number, len(pages), state.outcomes[-1])
+        return _finish_pages(state, client, progress)
     finally:
         if own:
             client.close()
