@@ -168,6 +168,14 @@ class Identifiers(Model):
     jstor: str | None = None
 
 
+class Registrant(Model):
+    """Who registered the DOI record, as read from the record (never from the prefix)."""
+
+    publisher: str | None = None
+    member: str | None = None
+    jstor_registered: bool | None = None
+
+
 class Resolution(Model):
     """How a reference was matched to a record, and how sure we are."""
 
@@ -179,6 +187,7 @@ class Resolution(Model):
     resolved_at: datetime | None = None
     reason: str | None = None
     best_candidate: dict[str, Any] | None = None
+    registrant: Registrant | None = None
 
 
 class Difference(Model):

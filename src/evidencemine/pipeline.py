@@ -102,7 +102,7 @@ def resolve_records(records: Sequence[ProgrammeRecord], client: HttpClient,
         out.append(record)
     done = sum(1 for ref in report.references if ref.resolution.status == "resolved")
     summary = {"references": len(flat), "resolved": done, "requests": report.requests,
-               "errors": report.errors}
+               "cache_hits": report.cache_hits, "errors": report.errors}
     return out, summary
 
 

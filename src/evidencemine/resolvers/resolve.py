@@ -18,7 +18,14 @@ from typing import Any, Literal
 
 from evidencemine.errors import EvidenceMineError
 from evidencemine.http import HttpClient
-from evidencemine.models import CslItem, Difference, Identifiers, Reference, Resolution
+from evidencemine.models import (
+    CslItem,
+    Difference,
+    Identifiers,
+    Reference,
+    Registrant,
+    Resolution,
+)
 from evidencemine.resolvers.crossref import CrossrefClient, crossref_work_to_csl, registrant
 from evidencemine.resolvers.ecitmatch import citation_query, match_citations
 from evidencemine.resolvers.idconv import convert_ids, id_key
@@ -265,8 +272,8 @@ class _Run:
         csl, verification = candidate.csl, candidate.verification
         identifiers = Identifiers(pmid=csl.PMID, pmcid=csl.PMCID, doi=csl.DOI, jstor=case.ids.jstor)
         notes = list(case.notes)
-        if candidate.message is not None and (csl.DOI or "").startswith("10.2307/"):
-            who = registrant(candidate.message)
+        who = registrant(candidate.message) if candidate.message is not None else None
+        if who is not None and (csl.DOI or "").startswith("10.2307/"):
             notes.append(
                 f"10.2307/ DOI record read from Crossref: publisher {who['publisher']!r}, "
                 f"member {who['member']} ({'JSTOR' if who['jstor_registered'] else 'not JSTOR'})"
@@ -289,6 +296,15 @@ class _Run:
                     verified=verification.verified,
                     resolved_at=self.now,
                     reason="; ".join(notes) or None,
+                    registrant=Registrant(
+                        publisher=who["publisher"],
+                        member=who["member"],
+                        jstor_registered=bool(who["jstor_registered"])
+                        if who["jstor_registered"] is not None
+                        else None,
+                    )
+                    if who
+                    else None,
                 ),
                 "differences": self._differences(case, csl),
             }
