@@ -782,7 +782,7 @@ class _LineJoiner:
         """(separator, drop the hyphen ending ``prev``) for a line break between two words."""
         if prev.url and prev.url == word.url and _URLISH.match(prev.text):
             return "", False
-        if prev.text.endswith("-") and len(prev.text) > 1 and prev.text[-2].isalpha():
+        if prev.text.endswith("-") and len(prev.text) > 1 and prev.text[-2].isalnum():
             return "", self._drop_hyphen(prev.text, word.text)
         return " ", False
 
