@@ -16,39 +16,75 @@ from evidencemine.sample_site import ProgrammeSpec, StudySpec, build_site, sampl
 HERE = Path(__file__).resolve().parent / "site"
 
 ATTACHMENT = ProgrammeSpec(
-    slug="child-parent-attachment-programme", name="Child-Parent Attachment Programme",
-    acronym="CPAP", summary="is a dyadic therapy for mothers and infants in maltreating families.",
-    rating="3+", cost="NA",
-    outcomes=[("Supporting children's mental health and wellbeing",
-               "Improved attachment security", [1, 2])],
-    family_outcomes=True, age_groups=["Infants"], delivery_models=["Individual"],
-    settings=["Home"], targeting=["Targeted indicated"], implemented_in="United States",
-    uk_provision=False, uk_evaluation=False,
+    slug="child-parent-attachment-programme",
+    name="Child-Parent Attachment Programme",
+    acronym="CPAP",
+    summary="is a dyadic therapy for mothers and infants in maltreating families.",
+    rating="3+",
+    cost="NA",
+    outcomes=[
+        (
+            "Supporting children's mental health and wellbeing",
+            "Improved attachment security",
+            [1, 2],
+        )
+    ],
+    family_outcomes=True,
+    age_groups=["Infants"],
+    delivery_models=["Individual"],
+    settings=["Home"],
+    targeting=["Targeted indicated"],
+    implemented_in="United States",
+    uk_provision=False,
+    uk_evaluation=False,
     delivery="It is delivered in 40 weekly sessions of 1 hour each by one therapist.",
     training="Therapists have 60 hours of programme training. Booster training is required.",
     contact=("Dana Example", "Example Institute for Families", "dana@example.org"),
     studies=[
-        StudySpec(citation="Lieberman et al (1991)", design="RCT", country="United States",
-                  sample="100 mothers with 12-month-old infants",
-                  child_outcomes=["Improved attachment security"],
-                  other_outcomes=["Increased maternal empathy"],
-                  references=[("Lieberman, A.F., Weston, D.R., & Pawl, J.H. (1991). Preventive "
-                               "intervention and outcome with anxiously attached dyads, ",
-                               "Child Development", ", 62, 199-209.")],
-                  links=["https://www.jstor.org/stable/1130715"]),
-        StudySpec(citation="Cicchetti et al (2006); Stronach et al (2013)", design="RCT",
-                  country="United States", sample="189 mothers and their infants",
-                  child_outcomes=["Improved attachment security"],
-                  references=[
-                      ("Cicchetti, D., Rogosch, F.A., & Toth, S.L. (2006). Fostering secure "
-                       "attachment in infants in maltreating families through preventive "
-                       "interventions. ", "Development and Psychopathology", ", 18, 623-649."),
-                      ("Stronach, E.P., Toth, S.L., Rogosch, F., & Cicchetti, D. (2013). "
-                       "Preventive interventions and sustained attachment security in "
-                       "maltreated children. ", "Development and Psychopathology",
-                       ", 25, 919-930.")],
-                  links=["https://www.ncbi.nlm.nih.gov/pubmed/17152394",
-                         "https://www.ncbi.nlm.nih.gov/pubmed/24229539"]),
+        StudySpec(
+            citation="Lieberman et al (1991)",
+            design="RCT",
+            country="United States",
+            sample="100 mothers with 12-month-old infants",
+            child_outcomes=["Improved attachment security"],
+            other_outcomes=["Increased maternal empathy"],
+            references=[
+                (
+                    "Lieberman, A.F., Weston, D.R., & Pawl, J.H. (1991). Preventive "
+                    "intervention and outcome with anxiously attached dyads, ",
+                    "Child Development",
+                    ", 62, 199-209.",
+                )
+            ],
+            links=["https://www.jstor.org/stable/1130715"],
+        ),
+        StudySpec(
+            citation="Cicchetti et al (2006); Stronach et al (2013)",
+            design="RCT",
+            country="United States",
+            sample="189 mothers and their infants",
+            child_outcomes=["Improved attachment security"],
+            references=[
+                (
+                    "Cicchetti, D., Rogosch, F.A., & Toth, S.L. (2006). Fostering secure "
+                    "attachment in infants in maltreating families through preventive "
+                    "interventions. ",
+                    "Development and Psychopathology",
+                    ", 18, 623-649.",
+                ),
+                (
+                    "Stronach, E.P., Toth, S.L., Rogosch, F., & Cicchetti, D. (2013). "
+                    "Preventive interventions and sustained attachment security in "
+                    "maltreated children. ",
+                    "Development and Psychopathology",
+                    ", 25, 919-930.",
+                ),
+            ],
+            links=[
+                "https://www.ncbi.nlm.nih.gov/pubmed/17152394",
+                "https://www.ncbi.nlm.nih.gov/pubmed/24229539",
+            ],
+        ),
     ],
 )
 

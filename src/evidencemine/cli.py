@@ -7,7 +7,6 @@ Exit status: 0 when every item succeeded, 1 when some failed (reported; the rest
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -71,8 +70,10 @@ def _print_summary(report: dict[str, Any]) -> None:
     print("run " + report["run_id"] + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for entry in report["programmes"]:
         changes = "; ".join(entry["changes"])
-        print(f"  {entry['status']:<9} {entry['id'] or entry['input']}"
-              + (f"  [{changes}]" if changes else ""))
+        print(
+            f"  {entry['status']:<9} {entry['id'] or entry['input']}"
+            + (f"  [{changes}]" if changes else "")
+        )
     for error in report["errors"]:
         print(f"  error    {error['input']}: {error['stage']}: {error['reason']}")
     print(f"output: {report['output_dir']}")
@@ -94,8 +95,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from evidencemine.pipeline import crawl
 
     settings = _settings(args)
-    report = crawl(settings, source_names=args.source or None, limit=args.limit,
-                   only_changed=not args.force, progress=_progress(args))
+    report = crawl(
+        settings,
+        source_names=args.source or None,
+        limit=args.limit,
+        only_changed=not args.force,
+        progress=_progress(args),
+    )
     if not args.quiet:
         _print_summary(report)
     return EXIT_FAILED if report["counts"]["failed"] else EXIT_OK
@@ -161,8 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="crawl the configured sources (scheduled runs)")
     p.add_argument("--source", action="append", help="only this source (repeatable)")
     p.add_argument("--limit", type=int, help="at most this many programme pages per source")
-    p.add_argument("--force", action="store_true",
-                   help="re-parse pages whose content is unchanged since the last run")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-parse pages whose content is unchanged since the last run",
+    )
     _common(p)
     p.set_defaults(handler=cmd_run)
 
@@ -186,8 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         return int(args.handler(args))
     except ConfigError as err:

@@ -43,9 +43,14 @@ class DemoServers:
         demo.http.allow_private_hosts = True
         demo.http.cache_dir = cache_dir
         demo.http.default_requests_per_second = 50
-        demo.sources = {"sample_site": SourceSettings(
-            kind="eif-guidebook", index_url=self.site.url("/programmes"),
-            allowed_hosts=["127.0.0.1"], requests_per_second=20)}
+        demo.sources = {
+            "sample_site": SourceSettings(
+                kind="eif-guidebook",
+                index_url=self.site.url("/programmes"),
+                allowed_hosts=["127.0.0.1"],
+                requests_per_second=20,
+            )
+        }
         demo.pubmed.base_url = self.api.url("/eutils/")
         demo.pubmed.idconv_url = self.api.url("/idconv/")
         demo.crossref.base_url = self.api.url("/crossref/")
@@ -82,15 +87,18 @@ def run_demo(settings: Settings, *, progress: Callable[[str], None] | None = Non
     """Crawl the sample site, re-ingest the research-project page by hand, print a summary."""
     from evidencemine.pipeline import RunOptions, crawl, ingest
 
-    with tempfile.TemporaryDirectory(prefix="evidencemine-demo-") as cache, \
-            demo_servers() as servers:
+    with (
+        tempfile.TemporaryDirectory(prefix="evidencemine-demo-") as cache,
+        demo_servers() as servers,
+    ):
         demo = servers.configure(settings, Path(cache))
         report = crawl(demo, only_changed=False, progress=progress)
         manual = ingest([servers.site.url(PROJECT_PAGE)], demo, RunOptions(), progress=progress)
     print(summary_table(report))
     print(summary_table(manual).split("\n\n")[0].split("\n", 1)[1])
     out = Path(settings.output.dir)
-    print(f"\nrecords: {out / 'programmes'}\nindex:   {out / 'index.json'}\n"
-          f"reports: {out / 'runs'}")
+    print(
+        f"\nrecords: {out / 'programmes'}\nindex:   {out / 'index.json'}\nreports: {out / 'runs'}"
+    )
     failed = report["counts"]["failed"] + manual["counts"]["failed"]
     return 1 if failed else 0

@@ -10,15 +10,28 @@ PMID (or DOI) as the evidence source. Results are kept on the study as ``extract
 from __future__ import annotations
 
 from evidencemine.models import (
-    Extraction, ProgrammeRecord, Reference, Study, StudyDesign, StudyOutcome, StudySample,
+    Extraction,
+    ProgrammeRecord,
+    Reference,
+    Study,
+    StudyDesign,
+    StudyOutcome,
+    StudySample,
 )
 from evidencemine.nlp import extract_texts
 
 DESIGN_LABELS = {
-    "rct": "RCT", "cluster-rct": "Cluster RCT", "quasi-experimental": "QED",
-    "pre-post": "Pre-post", "cohort": "Cohort", "case-control": "Case-control",
-    "cross-sectional": "Cross-sectional", "qualitative": "Qualitative",
-    "systematic-review": "Systematic review", "meta-analysis": "Meta-analysis", "other": "Other",
+    "rct": "RCT",
+    "cluster-rct": "Cluster RCT",
+    "quasi-experimental": "QED",
+    "pre-post": "Pre-post",
+    "cohort": "Cohort",
+    "case-control": "Case-control",
+    "cross-sectional": "Cross-sectional",
+    "qualitative": "Qualitative",
+    "systematic-review": "Systematic review",
+    "meta-analysis": "Meta-analysis",
+    "other": "Other",
 }
 
 
@@ -63,8 +76,9 @@ def _apply_page_fields(study: Study, key: str, results: dict[str, Extraction]) -
         study.extractions.append(sample)
     design = results.get(f"{key}/design")
     if design and design.design and study.design:
-        study.design = StudyDesign(value=design.design.value, label=study.design.label,
-                                   evidence=design.design.evidence)
+        study.design = StudyDesign(
+            value=design.design.value, label=study.design.label, evidence=design.design.evidence
+        )
     for n, outcome in enumerate(study.outcomes):
         found = results.get(f"{key}/outcome-{n}")
         if found and found.outcomes:
@@ -79,12 +93,18 @@ def _apply_summary(study: Study, key: str, results: dict[str, Extraction]) -> No
             study.extractions.append(extraction)
     design = (title and title.design) or (summary and summary.design)
     if design and not study.design:
-        study.design = StudyDesign(value=design.value, label=DESIGN_LABELS[design.value],
-                                   evidence=design.evidence)
+        study.design = StudyDesign(
+            value=design.value, label=DESIGN_LABELS[design.value], evidence=design.evidence
+        )
     if summary:
         study.outcomes.extend(
-            StudyOutcome(outcome=o.outcome, category="result", direction=o.direction,
-                         timepoints_months=o.timepoints_months, evidence=o.evidence)
+            StudyOutcome(
+                outcome=o.outcome,
+                category="result",
+                direction=o.direction,
+                timepoints_months=o.timepoints_months,
+                evidence=o.evidence,
+            )
             for o in summary.outcomes
         )
         study.timepoints_months = summary.timepoints_months

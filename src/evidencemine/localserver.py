@@ -13,7 +13,6 @@ Only loopback addresses are ever bound.
 from __future__ import annotations
 
 import hashlib
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -109,7 +108,7 @@ class LocalServer:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
             def _serve(self) -> None:
@@ -128,7 +127,7 @@ class LocalServer:
                 reply = server.handler(request) or Reply(404, b"not found", "text/plain")
                 try:
                     self._send(reply)
-                except (BrokenPipeError, ConnectionResetError, socket.timeout):
+                except (TimeoutError, BrokenPipeError, ConnectionResetError):
                     return
 
             def _send(self, reply: Reply) -> None:
@@ -169,7 +168,10 @@ _MEDIA_TYPES = {
 
 
 def directory_handler(root: Path | str, *, index: str = "index.html") -> Handler:
-    """A handler serving files below ``root``: ``/a/b`` tries ``a/b``, ``a/b.html``, ``a/b/index.html``."""
+    """A handler serving files below ``root``.
+
+    ``/a/b`` tries ``a/b``, ``a/b.html`` and ``a/b/index.html``; answers carry an ETag and
+    ``If-None-Match`` gets a 304."""
     base = Path(root).resolve()
 
     def handle(request: Request) -> Reply | None:

@@ -39,7 +39,7 @@ class Model(BaseModel):
 
 
 class Evidence(Model):
-    """Where a value came from: a page field (``page:<field>``) or a paper (``pmid:…``/``doi:…``)."""
+    """Where a value came from: a page field (``page:…``) or a paper (``pmid:…``/``doi:…``)."""
 
     source: str
     start: int = Field(ge=0, description="Character offset of the matched text in the source text")
@@ -392,7 +392,7 @@ class ProgrammeRecord(Model):
         title="Programme-evidence record",
     )
 
-    schema_version: Literal["1.0.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0.0"] = "1.0.0"
     id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9][a-z0-9-]*$")
     slug: str
     source: SourceInfo

@@ -105,10 +105,17 @@ class OutputStore:
             return None
         return ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
 
-    def reject(self, input_name: str, reason: str, *, stage: str, run_id: str | None = None) -> Path:
+    def reject(
+        self, input_name: str, reason: str, *, stage: str, run_id: str | None = None
+    ) -> Path:
         path = self.root / "rejected" / f"{_safe_name(input_name)}.json"
-        entry = {"input": input_name, "stage": stage, "reason": reason, "run_id": run_id,
-                 "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        entry = {
+            "input": input_name,
+            "stage": stage,
+            "reason": reason,
+            "run_id": run_id,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         atomic_write(path, json.dumps(entry, indent=2, ensure_ascii=False) + "\n")
         return path
 
@@ -133,8 +140,9 @@ class OutputStore:
             lines.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             index.append(_index_entry(data, path.relative_to(self.root).as_posix(), raw))
         atomic_write(self.root / "programmes.jsonl", "".join(line + "\n" for line in lines))
-        atomic_write(self.root / "index.json",
-                     json.dumps(index, indent=2, ensure_ascii=False) + "\n")
+        atomic_write(
+            self.root / "index.json", json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+        )
         atomic_write(self.root / SCHEMA_FILE, schema_text())
         return len(index)
 

@@ -29,8 +29,13 @@ from evidencemine.settings import Settings, SourceSettings
 from evidencemine.sources import parse_document
 
 log = logging.getLogger(__name__)
-PAGE_TYPES = ("text/html", "application/xhtml+xml", "application/pdf", "text/plain",
-              "text/markdown")
+PAGE_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "application/pdf",
+    "text/plain",
+    "text/markdown",
+)
 Status = Literal["pending", "parsed", "unchanged", "written", "withdrawn", "failed"]
 Progress = Callable[[str], None]
 
@@ -63,19 +68,29 @@ def new_run_id(now: datetime | None = None) -> str:
 # steps ------------------------------------------------------------------------------------
 
 
-def fetch_document(item: str, client: HttpClient | None, *,
-                   source: SourceSettings | None = None, crawl: bool = False) -> Document:
+def fetch_document(
+    item: str,
+    client: HttpClient | None,
+    *,
+    source: SourceSettings | None = None,
+    crawl: bool = False,
+) -> Document:
     """Load a local path, or fetch a URL through the HTTP client and load it."""
     if not is_url(item):
         return load_path(item)
     if client is None:
         raise FetchError("offline: URLs cannot be fetched (drop --offline)", source=item)
-    result = client.get(item, accept=PAGE_TYPES, crawl=crawl,
-                        allowed_hosts=source.allowed_hosts if source else None,
-                        expire_after=source.cache_expire_s if source else None,
-                        revalidate=not crawl)
-    context = LoadContext(url=result.url, media_type=result.media_type,
-                          fetched_at=result.fetched_at)
+    result = client.get(
+        item,
+        accept=PAGE_TYPES,
+        crawl=crawl,
+        allowed_hosts=source.allowed_hosts if source else None,
+        expire_after=source.cache_expire_s if source else None,
+        revalidate=not crawl,
+    )
+    context = LoadContext(
+        url=result.url, media_type=result.media_type, fetched_at=result.fetched_at
+    )
     return load_document(result.content, context)
 
 
@@ -84,8 +99,9 @@ def parse_page(document: Document, *, kind: str | None = None) -> ProgrammeRecor
     return extract_page_facts(parse_document(document, kind=kind))
 
 
-def resolve_records(records: Sequence[ProgrammeRecord], client: HttpClient,
-                    settings: Settings) -> tuple[list[ProgrammeRecord], dict[str, Any]]:
+def resolve_records(
+    records: Sequence[ProgrammeRecord], client: HttpClient, settings: Settings
+) -> tuple[list[ProgrammeRecord], dict[str, Any]]:
     """Resolve every reference of every record in one batched call."""
     from evidencemine.resolvers import resolve_references
 
@@ -101,8 +117,13 @@ def resolve_records(records: Sequence[ProgrammeRecord], client: HttpClient,
             study.references = [next(resolved) for _ in study.references]
         out.append(record)
     done = sum(1 for ref in report.references if ref.resolution.status == "resolved")
-    summary = {"references": len(flat), "resolved": done, "requests": report.requests,
-               "cache_hits": report.cache_hits, "errors": report.errors}
+    summary = {
+        "references": len(flat),
+        "resolved": done,
+        "requests": report.requests,
+        "cache_hits": report.cache_hits,
+        "errors": report.errors,
+    }
     return out, summary
 
 
@@ -172,9 +193,14 @@ def withdraw_record(store: OutputStore, url: str, status: int) -> str | None:
     return None
 
 
-def fetch_and_parse(item: str, client: HttpClient | None, options: RunOptions,
-                    store: OutputStore, known: dict[str, str],
-                    source: SourceSettings | None = None) -> PageOutcome:
+def fetch_and_parse(
+    item: str,
+    client: HttpClient | None,
+    options: RunOptions,
+    store: OutputStore,
+    known: dict[str, str],
+    source: SourceSettings | None = None,
+) -> PageOutcome:
     """Fetch (or read) one input, skip it when unchanged, parse it. Never raises for the
     input's own faults: they are recorded on the returned outcome."""
     outcome = PageOutcome(item)
@@ -242,8 +268,9 @@ def write_outcomes(state: RunState) -> None:
                 outcome.fail("write", err)
         if outcome.status == "failed":
             log.warning("%s failed at %s: %s", outcome.input, outcome.stage, outcome.error)
-            store.reject(outcome.input, outcome.error or "", stage=outcome.stage or "",
-                         run_id=state.run_id)
+            store.reject(
+                outcome.input, outcome.error or "", stage=outcome.stage or "", run_id=state.run_id
+            )
     store.rebuild_indexes()
 
 
@@ -270,10 +297,14 @@ def build_report(state: RunState) -> dict[str, Any]:
     """The run report (``output/runs/<run-id>.json``)."""
     outcomes = state.outcomes
     records = [o.record for o in outcomes if o.record and o.status == "written"]
-    errors = [{"input": o.input, "stage": o.stage, "reason": o.error}
-              for o in outcomes if o.status == "failed"]
-    errors += [{"input": None, "stage": "resolve", "reason": e}
-               for e in state.resolution.get("errors", [])]
+    errors = [
+        {"input": o.input, "stage": o.stage, "reason": o.error}
+        for o in outcomes
+        if o.status == "failed"
+    ]
+    errors += [
+        {"input": None, "stage": "resolve", "reason": e} for e in state.resolution.get("errors", [])
+    ]
     return {
         "run_id": state.run_id,
         "mode": state.options.mode,
@@ -310,16 +341,22 @@ def finish_run(state: RunState, client: HttpClient | None = None) -> dict[str, A
     return report
 
 
-def discover_pages(state: RunState, client: HttpClient, source_names: Sequence[str] | None,
-                   limit: int | None, progress: Progress | None = None
-                   ) -> list[tuple[str, str]]:
+def discover_pages(
+    state: RunState,
+    client: HttpClient,
+    source_names: Sequence[str] | None,
+    limit: int | None,
+    progress: Progress | None = None,
+) -> list[tuple[str, str]]:
     """(URL, source name) of every programme page of the configured (or named) sources."""
     from evidencemine.discovery import discover
 
     unknown = [n for n in source_names or [] if n not in state.settings.sources]
     if unknown:
-        raise ConfigError(f"unknown source(s): {', '.join(unknown)} "
-                          f"(configured: {', '.join(state.settings.sources)})")
+        raise ConfigError(
+            f"unknown source(s): {', '.join(unknown)} "
+            f"(configured: {', '.join(state.settings.sources)})"
+        )
     pages: list[tuple[str, str]] = []
     for name, source in state.settings.sources.items():
         if source_names and name not in source_names:
@@ -327,10 +364,12 @@ def discover_pages(state: RunState, client: HttpClient, source_names: Sequence[s
         for host in source.allowed_hosts:
             client.set_host_rate(host, source.requests_per_second)
         found = discover(client, source)
-        state.discovery_errors += [{"input": url, "stage": "discover", "reason": reason}
-                                   for url, reason in found.errors]
-        state.discovery_errors += [{"input": url, "stage": "robots", "reason": reason}
-                                   for url, reason in found.refused]
+        state.discovery_errors += [
+            {"input": url, "stage": "discover", "reason": reason} for url, reason in found.errors
+        ]
+        state.discovery_errors += [
+            {"input": url, "stage": "robots", "reason": reason} for url, reason in found.refused
+        ]
         pages.extend((url, name) for url in found.urls[:limit])
         if progress:
             progress(f"{name}: {len(found.urls)} programme page(s) discovered")
@@ -340,12 +379,15 @@ def discover_pages(state: RunState, client: HttpClient, source_names: Sequence[s
 
 def _step(progress: Progress | None, number: int, total: int, outcome: PageOutcome) -> None:
     if progress:
-        progress(f"[{number}/{total}] {outcome.input}: {outcome.status}"
-                 + (f" ({outcome.error})" if outcome.error else ""))
+        progress(
+            f"[{number}/{total}] {outcome.input}: {outcome.status}"
+            + (f" ({outcome.error})" if outcome.error else "")
+        )
 
 
-def _finish_pages(state: RunState, client: HttpClient | None,
-                  progress: Progress | None) -> dict[str, Any]:
+def _finish_pages(
+    state: RunState, client: HttpClient | None, progress: Progress | None
+) -> dict[str, Any]:
     if progress and parsed_records(state.outcomes) and client and not state.options.offline:
         progress(f"resolving references of {len(parsed_records(state.outcomes))} programme(s)")
     records = resolve_run(state, client)
@@ -354,8 +396,14 @@ def _finish_pages(state: RunState, client: HttpClient | None,
     return finish_run(state, client)
 
 
-def ingest(inputs: Sequence[str], settings: Settings, options: RunOptions | None = None, *,
-           client: HttpClient | None = None, progress: Progress | None = None) -> dict[str, Any]:
+def ingest(
+    inputs: Sequence[str],
+    settings: Settings,
+    options: RunOptions | None = None,
+    *,
+    client: HttpClient | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """The full pipeline for the given paths/URLs (manual re-ingestion). Returns the report."""
     options = options or RunOptions()
     own = client is None and not options.offline
@@ -374,9 +422,15 @@ def ingest(inputs: Sequence[str], settings: Settings, options: RunOptions | None
             client.close()
 
 
-def crawl(settings: Settings, *, source_names: Sequence[str] | None = None,
-          limit: int | None = None, only_changed: bool = True,
-          progress: Progress | None = None, client: HttpClient | None = None) -> dict[str, Any]:
+def crawl(
+    settings: Settings,
+    *,
+    source_names: Sequence[str] | None = None,
+    limit: int | None = None,
+    only_changed: bool = True,
+    progress: Progress | None = None,
+    client: HttpClient | None = None,
+) -> dict[str, Any]:
     """A scheduled run: discover every configured source, fetch, and ingest what changed."""
     own = client is None
     client = client or HttpClient(settings)
@@ -386,8 +440,7 @@ def crawl(settings: Settings, *, source_names: Sequence[str] | None = None,
         pages = discover_pages(state, client, source_names, limit, progress)
         for number, (url, name) in enumerate(pages, start=1):
             source = settings.sources[name]
-            state.outcomes.append(fetch_and_parse(url, client, state.options, store, known,
-                                                  source))
+            state.outcomes.append(fetch_and_parse(url, client, state.options, store, known, source))
             _step(progress, number, len(pages), state.outcomes[-1])
         return _finish_pages(state, client, progress)
     finally:

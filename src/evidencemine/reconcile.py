@@ -25,9 +25,16 @@ def _sample_conflicts(study: Study, lit: Extraction) -> list[Conflict]:
         return []
     if found.total in {page.total, *(s.n for s in page.subgroups)}:
         return []
-    return [Conflict(field="sample_size", page_value=page.total, literature_value=found.total,
-                     page_source=page.evidence.source, literature_source=lit.source,
-                     note=f"page: {page.evidence.text!r}; literature: {found.evidence.text!r}")]
+    return [
+        Conflict(
+            field="sample_size",
+            page_value=page.total,
+            literature_value=found.total,
+            page_source=page.evidence.source,
+            literature_source=lit.source,
+            note=f"page: {page.evidence.text!r}; literature: {found.evidence.text!r}",
+        )
+    ]
 
 
 def _design_conflicts(study: Study, lit: Extraction) -> list[Conflict]:
@@ -36,10 +43,16 @@ def _design_conflicts(study: Study, lit: Extraction) -> list[Conflict]:
     related = {"rct", "cluster-rct"}
     if {lit.design.value, study.design.value} <= related:
         return []
-    return [Conflict(field="design", page_value=study.design.value,
-                     literature_value=lit.design.value,
-                     page_source=study.design.evidence.source if study.design.evidence else "page",
-                     literature_source=lit.source, note=lit.design.evidence.text)]
+    return [
+        Conflict(
+            field="design",
+            page_value=study.design.value,
+            literature_value=lit.design.value,
+            page_source=study.design.evidence.source if study.design.evidence else "page",
+            literature_source=lit.source,
+            note=lit.design.evidence.text,
+        )
+    ]
 
 
 def _country_conflicts(study: Study, lit: Extraction) -> list[Conflict]:
@@ -51,8 +64,15 @@ def _country_conflicts(study: Study, lit: Extraction) -> list[Conflict]:
         return []
     if set(found) <= set(study.countries):
         return []
-    return [Conflict(field="countries", page_value=study.countries, literature_value=found,
-                     page_source="page:country", literature_source=lit.source)]
+    return [
+        Conflict(
+            field="countries",
+            page_value=study.countries,
+            literature_value=found,
+            page_source="page:country",
+            literature_source=lit.source,
+        )
+    ]
 
 
 def reconcile_study(study: Study) -> Study:

@@ -10,13 +10,19 @@ import html
 import random
 from dataclasses import dataclass, field
 
-COOKIE_TEXT = ("We use necessary cookies to make our site work. We would also like to set "
-               "optional analytics cookies. Please accept or manage your cookie preferences.")
-DISCLAIMER = ("Use of this page signifies acceptance of the legal disclaimers, which set out "
-              "the extent of our liability.")
+COOKIE_TEXT = (
+    "We use necessary cookies to make our site work. We would also like to set "
+    "optional analytics cookies. Please accept or manage your cookie preferences."
+)
+DISCLAIMER = (
+    "Use of this page signifies acceptance of the legal disclaimers, which set out "
+    "the extent of our liability."
+)
 ADDRESS = "10 Example Street, London SE1 7AA | +44 (0)20 7946 0000"
-ABOUT_GUIDEBOOK = ("The Guidebook gives information about early intervention programmes that "
-                   "have at least preliminary evidence of improving outcomes for children.")
+ABOUT_GUIDEBOOK = (
+    "The Guidebook gives information about early intervention programmes that "
+    "have at least preliminary evidence of improving outcomes for children."
+)
 
 
 @dataclass
@@ -69,8 +75,10 @@ def _items(items: list[str]) -> str:
 def _rating_box(spec: ProgrammeSpec) -> str:
     cost = spec.cost or "NA"
     rating = spec.rating or "NL2"
-    return (f'<div class="box"><p>Evidence rating: <strong>{_e(rating)}</strong></p>'
-            f"<p>Cost rating: <strong>{_e(cost)}</strong></p></div>")
+    return (
+        f'<div class="box"><p>Evidence rating: <strong>{_e(rating)}</strong></p>'
+        f"<p>Cost rating: <strong>{_e(cost)}</strong></p></div>"
+    )
 
 
 def _study_html(number: int, study: StudySpec) -> str:
@@ -89,7 +97,11 @@ def _study_html(number: int, study: StudySpec) -> str:
         f"<p><strong>Sample:</strong> {_e(study.sample)}</p><hr>"
         "<p><strong>Child outcomes:</strong></p>"
         + "".join(f"<p>{_e(o)}</p>" for o in study.child_outcomes)
-        + "<hr><p><strong>Other outcomes:</strong></p>" + other + "<hr>" + refs + available
+        + "<hr><p><strong>Other outcomes:</strong></p>"
+        + other
+        + "<hr>"
+        + refs
+        + available
     )
 
 
@@ -98,12 +110,16 @@ def _outcomes_html(spec: ProgrammeSpec) -> str:
     for domain, outcome, studies in spec.outcomes:
         based = ", ".join(f"study {n}" for n in studies)
         domains.setdefault(domain, []).append(
-            f"<p>{_e(outcome)} - based on <strong>{based}</strong></p>" if studies else
-            f"<p>{_e(outcome)}</p>")
+            f"<p>{_e(outcome)} - based on <strong>{based}</strong></p>"
+            if studies
+            else f"<p>{_e(outcome)}</p>"
+        )
     body = "".join(f"<h3>{_e(d)}</h3>{''.join(ps)}" for d, ps in domains.items())
     if spec.family_outcomes:
-        body += ("<p><em>This programme also has evidence of supporting positive outcomes for "
-                 "couples, parents or families.</em></p>")
+        body += (
+            "<p><em>This programme also has evidence of supporting positive outcomes for "
+            "couples, parents or families.</em></p>"
+        )
     return body
 
 
@@ -112,11 +128,16 @@ def render_programme_html(spec: ProgrammeSpec, *, base_url: str = "") -> str:
     name = _e(spec.name)
     acronym = f" ({_e(spec.acronym)})" if spec.acronym else ""
     studies = "".join(_study_html(n, s) for n, s in enumerate(spec.studies, start=1))
-    uk = ("This programme has been implemented in the UK." if spec.uk_provision
-          else "This programme has not been implemented in the UK.")
-    uk_eval = ("This programme's best evidence includes evaluation conducted in the UK."
-               if spec.uk_evaluation else
-               "This programme's best evidence does not include evaluation conducted in the UK.")
+    uk = (
+        "This programme has been implemented in the UK."
+        if spec.uk_provision
+        else "This programme has not been implemented in the UK."
+    )
+    uk_eval = (
+        "This programme's best evidence includes evaluation conducted in the UK."
+        if spec.uk_evaluation
+        else "This programme's best evidence does not include evaluation conducted in the UK."
+    )
     n_studies = len(spec.studies)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{name} | Guidebook</title>
@@ -164,8 +185,14 @@ following positive outcomes for children:</p>
 
 _FIRST = ["Family", "Parent", "Incredible", "Early", "Nurse", "Baby", "Child", "Home", "Circle"]
 _SECOND = ["Foundations", "Partnership", "Steps", "Connections", "Start", "Talk", "Matters"]
-_JOURNALS = ["Child Development", "Pediatrics", "Journal of Child Psychology and Psychiatry",
-             "Development and Psychopathology", "Prevention Science", "Infant Mental Health Journal"]
+_JOURNALS = [
+    "Child Development",
+    "Pediatrics",
+    "Journal of Child Psychology and Psychiatry",
+    "Development and Psychopathology",
+    "Prevention Science",
+    "Infant Mental Health Journal",
+]
 _FAMILIES = ["Smith", "Núñez", "Müller", "Ødegaard", "O'Brien", "Chen", "Kowalski", "Patel"]
 _COUNTRIES = ["United States", "United Kingdom", "Australia", "Norway", "Canada", "Ireland"]
 _RATINGS = ["2", "2+", "3", "3+", "4", "4+", "NL2"]
@@ -174,11 +201,16 @@ _COSTS = ["1", "2", "3", "4", "5", "NA"]
 
 def _reference(rng: random.Random, year: int) -> tuple[str, str, str]:
     a, b = rng.sample(_FAMILIES, 2)
-    title = f"Effects of a {rng.choice(['home-visiting', 'parenting', 'group'])} programme on " \
-            f"{rng.choice(['attachment', 'behaviour problems', 'language', 'maternal mood'])}"
+    title = (
+        f"Effects of a {rng.choice(['home-visiting', 'parenting', 'group'])} programme on "
+        f"{rng.choice(['attachment', 'behaviour problems', 'language', 'maternal mood'])}"
+    )
     volume, first = rng.randint(10, 90), rng.randint(1, 900)
-    return (f"{a}, J.K., & {b}, L. ({year}). {title}. ", rng.choice(_JOURNALS),
-            f", {volume}({rng.randint(1, 6)}), {first}-{first + rng.randint(8, 30)}.")
+    return (
+        f"{a}, J.K., & {b}, L. ({year}). {title}. ",
+        rng.choice(_JOURNALS),
+        f", {volume}({rng.randint(1, 6)}), {first}-{first + rng.randint(8, 30)}.",
+    )
 
 
 def sample_programme(index: int, *, seed: int = 0) -> ProgrammeSpec:
@@ -189,41 +221,58 @@ def sample_programme(index: int, *, seed: int = 0) -> ProgrammeSpec:
     for n in range(rng.randint(0, 3)):
         year = rng.randint(1995, 2020)
         pmid = str(20_000_000 + index * 10 + n)
-        studies.append(StudySpec(
-            citation=f"{rng.choice(_FAMILIES)} et al ({year})",
-            design=rng.choice(["RCT", "QED"]), country=rng.choice(_COUNTRIES),
-            sample=f"{rng.randint(40, 900)} {rng.choice(['families', 'mothers', 'children'])}",
-            references=[_reference(rng, year)],
-            links=[f"https://www.ncbi.nlm.nih.gov/pubmed/{pmid}"],
-        ))
+        studies.append(
+            StudySpec(
+                citation=f"{rng.choice(_FAMILIES)} et al ({year})",
+                design=rng.choice(["RCT", "QED"]),
+                country=rng.choice(_COUNTRIES),
+                sample=f"{rng.randint(40, 900)} {rng.choice(['families', 'mothers', 'children'])}",
+                references=[_reference(rng, year)],
+                links=[f"https://www.ncbi.nlm.nih.gov/pubmed/{pmid}"],
+            )
+        )
     return ProgrammeSpec(
-        slug=f"sample-programme-{index + 1}", name=name,
+        slug=f"sample-programme-{index + 1}",
+        name=name,
         acronym="".join(w[0] for w in name.split()[:2]).upper() + str(index + 1),
         summary="supports parents to improve outcomes for young children.",
-        rating=rng.choice(_RATINGS), cost=rng.choice(_COSTS),
-        outcomes=[("Preventing child maltreatment", "Reduced child maltreatment",
-                   list(range(1, len(studies) + 1)))],
-        implemented_in=rng.choice(_COUNTRIES), studies=studies,
+        rating=rng.choice(_RATINGS),
+        cost=rng.choice(_COSTS),
+        outcomes=[
+            (
+                "Preventing child maltreatment",
+                "Reduced child maltreatment",
+                list(range(1, len(studies) + 1)),
+            )
+        ],
+        implemented_in=rng.choice(_COUNTRIES),
+        studies=studies,
     )
 
 
-def build_site(specs: list[ProgrammeSpec], *, per_page: int = 5,
-               base_url: str = "") -> dict[str, bytes]:
+def build_site(
+    specs: list[ProgrammeSpec], *, per_page: int = 5, base_url: str = ""
+) -> dict[str, bytes]:
     """A whole site as path → bytes: paginated index, programme pages, sitemap, robots.txt."""
     site: dict[str, bytes] = {}
     pages = [specs[i : i + per_page] for i in range(0, len(specs), per_page)] or [[]]
     for number, chunk in enumerate(pages, start=1):
         links = "".join(f'<li><a href="/programme/{s.slug}">{_e(s.name)}</a></li>' for s in chunk)
-        nxt = (f'<a rel="next" href="/programmes/page/{number + 1}">Next</a>'
-               if number < len(pages) else "")
+        nxt = (
+            f'<a rel="next" href="/programmes/page/{number + 1}">Next</a>'
+            if number < len(pages)
+            else ""
+        )
         path = "/programmes" if number == 1 else f"/programmes/page/{number}"
-        site[path] = (f"<!DOCTYPE html><html><body><h1>Programmes</h1><ul>{links}</ul>"
-                      f"{nxt}</body></html>").encode()
+        site[path] = (
+            f"<!DOCTYPE html><html><body><h1>Programmes</h1><ul>{links}</ul>{nxt}</body></html>"
+        ).encode()
     for spec in specs:
         site[f"/programme/{spec.slug}"] = render_programme_html(spec, base_url=base_url).encode()
     urls = "".join(f"<url><loc>{base_url}/programme/{s.slug}</loc></url>" for s in specs)
     site["/sitemap.xml"] = (
         '<?xml version="1.0" encoding="UTF-8"?><urlset '
-        f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>').encode()
+        f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    ).encode()
     site["/robots.txt"] = b"User-agent: *\nDisallow: /private/\n"
     return site

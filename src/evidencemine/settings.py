@@ -185,7 +185,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 def load_settings(
     path: Path | str | None = None, *, environ: dict[str, str] | None = None
 ) -> Settings:
-    """Defaults, overlaid by the TOML file at ``path`` (partial is fine), then by the environment."""
+    """Defaults, overlaid by the TOML file at ``path`` (may be partial), then the environment."""
     env = dict(os.environ if environ is None else environ)
     data = Settings().model_dump(mode="python")
     config_path = path or env.get(ENV_PREFIX + "CONFIG")

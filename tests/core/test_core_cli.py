@@ -34,12 +34,19 @@ def test_parse_seed_validates(seeds_dir: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "no such file"), (b"", "empty input"), (b"\x89PNG\r\n\x1a\n\x00\x00", "unsupported type"),
-     (b"<html><body><p>Just a note about the weather.</p></body></html>",
-      "no known kind (tried: eif-guidebook, research-project)")],
+    [
+        (None, "no such file"),
+        (b"", "empty input"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "unsupported type"),
+        (
+            b"<html><body><p>Just a note about the weather.</p></body></html>",
+            "no known kind (tried: eif-guidebook, research-project)",
+        ),
+    ],
 )
-def test_parse_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   content: bytes | None, message: str) -> None:
+def test_parse_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
+) -> None:
     path = tmp_path / "input.html"
     if content is not None:
         path.write_bytes(content)
@@ -53,8 +60,9 @@ def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out)["title"] == "Programme-evidence record"
 
 
-def test_ingest_offline_writes_and_reports_failures(page: Path, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_offline_writes_and_reports_failures(
+    page: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     missing = tmp_path / "missing.html"
     code = main(["ingest", str(page), str(missing), "--offline", "--output", str(out), "--quiet"])
@@ -96,7 +104,8 @@ def test_usage_error_exits_2() -> None:
 
 def test_console_script_is_installed(page: Path) -> None:
     exe = Path(sys.executable).with_name("evidencemine")
-    result = subprocess.run([str(exe), "parse", str(page)], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [str(exe), "parse", str(page)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["programme"]["name"] == sample_programme(0).name

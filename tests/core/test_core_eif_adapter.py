@@ -10,7 +10,12 @@ from evidencemine.documents import LoadContext, load_document
 from evidencemine.errors import UnknownKindError
 from evidencemine.models import ProgrammeRecord
 from evidencemine.sample_site import (
-    ABOUT_GUIDEBOOK, ADDRESS, COOKIE_TEXT, DISCLAIMER, ProgrammeSpec, StudySpec,
+    ABOUT_GUIDEBOOK,
+    ADDRESS,
+    COOKIE_TEXT,
+    DISCLAIMER,
+    ProgrammeSpec,
+    StudySpec,
     render_programme_html,
 )
 from evidencemine.sources import detect_kind, parse_document
@@ -19,8 +24,12 @@ URL = "https://guidebook.eif.org.uk/programme/"
 
 
 def _spec(**overrides: object) -> ProgrammeSpec:
-    base = ProgrammeSpec(slug="test-programme", name="Test Programme", acronym="TP",
-                         summary="helps parents of toddlers.")
+    base = ProgrammeSpec(
+        slug="test-programme",
+        name="Test Programme",
+        acronym="TP",
+        summary="helps parents of toddlers.",
+    )
     for key, value in overrides.items():
         setattr(base, key, value)
     return base
@@ -35,8 +44,13 @@ def _parse(spec: ProgrammeSpec, url: str | None = None) -> ProgrammeRecord:
 def _study(n: int, **overrides: object) -> StudySpec:
     study = StudySpec(
         citation=f"Author{n} et al (200{n})",
-        references=[(f"Author{n}, A.B., & Other, C. (200{n}). Trial number {n} of a programme. ",
-                     "Prevention Science", f", {n}(1), 1-{10 + n}.")],
+        references=[
+            (
+                f"Author{n}, A.B., & Other, C. (200{n}). Trial number {n} of a programme. ",
+                "Prevention Science",
+                f", {n}(1), 1-{10 + n}.",
+            )
+        ],
         links=[f"https://www.ncbi.nlm.nih.gov/pubmed/{1000 + n}"],
     )
     for key, value in overrides.items():
@@ -46,14 +60,25 @@ def _study(n: int, **overrides: object) -> StudySpec:
 
 @pytest.mark.parametrize(
     ("label", "level", "plus", "nl2"),
-    [("2", 2, False, False), ("2+", 2, True, False), ("3", 3, False, False),
-     ("3+", 3, True, False), ("4", 4, False, False), ("4+", 4, True, False),
-     ("NL2", None, False, True)],
+    [
+        ("2", 2, False, False),
+        ("2+", 2, True, False),
+        ("3", 3, False, False),
+        ("3+", 3, True, False),
+        ("4", 4, False, False),
+        ("4+", 4, True, False),
+        ("NL2", None, False, True),
+    ],
 )
 def test_every_evidence_rating(label: str, level: int | None, plus: bool, nl2: bool) -> None:
     rating = _parse(_spec(rating=label)).programme.ratings.evidence
     assert rating is not None
-    assert (rating.label, rating.level, rating.plus, rating.not_level_2) == (label, level, plus, nl2)
+    assert (rating.label, rating.level, rating.plus, rating.not_level_2) == (
+        label,
+        level,
+        plus,
+        nl2,
+    )
 
 
 @pytest.mark.parametrize("cost", ["1", "2", "3", "4", "5", "NA"])
@@ -78,13 +103,20 @@ def test_zero_one_and_five_studies_in_page_order(count: int) -> None:
 
 
 def test_rct_and_qed_designs_and_countries() -> None:
-    record = _parse(_spec(studies=[
-        _study(1, design="RCT", country="United Kingdom"),
-        _study(2, design="QED", country="Norway and Sweden"),
-        _study(3, design="RCT", country="USA"),
-    ]))
+    record = _parse(
+        _spec(
+            studies=[
+                _study(1, design="RCT", country="United Kingdom"),
+                _study(2, design="QED", country="Norway and Sweden"),
+                _study(3, design="RCT", country="USA"),
+            ]
+        )
+    )
     assert [s.design.value for s in record.studies if s.design] == [
-        "rct", "quasi-experimental", "rct"]
+        "rct",
+        "quasi-experimental",
+        "rct",
+    ]
     assert [s.countries for s in record.studies] == [["GB"], ["NO", "SE"], ["US"]]
 
 
@@ -97,10 +129,23 @@ def test_missing_sections_not_available_and_empty_bullets() -> None:
 
 
 def test_non_ascii_names_survive() -> None:
-    study = _study(1, references=[("Ødegaard, Å., & Núñez, M.J. (2012). Ein Titel über Familien. ",
-                                   "Zeitschrift für Kinder", ", 3, 1-9.")])
-    record = _parse(_spec(name="Programme Ærø", contact=("Zoë Ñandú", "Universität Zürich",
-                                                         "zoe@example.org"), studies=[study]))
+    study = _study(
+        1,
+        references=[
+            (
+                "Ødegaard, Å., & Núñez, M.J. (2012). Ein Titel über Familien. ",
+                "Zeitschrift für Kinder",
+                ", 3, 1-9.",
+            )
+        ],
+    )
+    record = _parse(
+        _spec(
+            name="Programme Ærø",
+            contact=("Zoë Ñandú", "Universität Zürich", "zoe@example.org"),
+            studies=[study],
+        )
+    )
     assert record.programme.name == "Programme Ærø"
     assert record.programme.contact and record.programme.contact.name == "Zoë Ñandú"
     authors = record.studies[0].references[0].csl.author
@@ -108,13 +153,21 @@ def test_non_ascii_names_survive() -> None:
 
 
 def test_programme_outcomes_domains_and_flags() -> None:
-    record = _parse(_spec(
-        outcomes=[("Supporting children's mental health", "Improved attachment", [1, 2]),
-                  ("Preventing crime", "Reduced offending", [2])],
-        family_outcomes=True, studies=[_study(1), _study(2)]))
+    record = _parse(
+        _spec(
+            outcomes=[
+                ("Supporting children's mental health", "Improved attachment", [1, 2]),
+                ("Preventing crime", "Reduced offending", [2]),
+            ],
+            family_outcomes=True,
+            studies=[_study(1), _study(2)],
+        )
+    )
     outcomes = [(o.outcome, o.domain, o.studies) for o in record.programme.child_outcomes]
-    assert outcomes == [("Improved attachment", "Supporting children's mental health", [1, 2]),
-                        ("Reduced offending", "Preventing crime", [2])]
+    assert outcomes == [
+        ("Improved attachment", "Supporting children's mental health", [1, 2]),
+        ("Reduced offending", "Preventing crime", [2]),
+    ]
     assert record.programme.has_family_outcomes is True
 
 
@@ -128,10 +181,22 @@ def test_uk_provision_and_evaluation_flags() -> None:
 def test_boilerplate_pairs_must_and_must_not_appear() -> None:
     record = _parse(_spec(studies=[_study(1)]))
     text = json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
-    must = ["Test Programme", "helps parents of toddlers", "Author1 et al (2001)",
-            "Trial number 1 of a programme", "alex@example.org"]
-    must_not = [COOKIE_TEXT[:40], DISCLAIMER[:40], ADDRESS[:20], ABOUT_GUIDEBOOK[:40],
-                "How to read the Guidebook", "Menu", "Accept"]
+    must = [
+        "Test Programme",
+        "helps parents of toddlers",
+        "Author1 et al (2001)",
+        "Trial number 1 of a programme",
+        "alex@example.org",
+    ]
+    must_not = [
+        COOKIE_TEXT[:40],
+        DISCLAIMER[:40],
+        ADDRESS[:20],
+        ABOUT_GUIDEBOOK[:40],
+        "How to read the Guidebook",
+        "Menu",
+        "Accept",
+    ]
     for phrase in must:
         assert phrase in text, phrase
     for phrase in must_not:
@@ -146,12 +211,16 @@ def test_repeated_rating_boxes_do_not_duplicate() -> None:
 
 
 def test_links_match_references_in_order_and_extra_links_stay_on_study() -> None:
-    refs = [("A, B. (2001). First paper title here. ", "J One", ", 1, 1-2."),
-            ("C, D. (2002). Second paper title here. ", "J Two", ", 2, 3-4.")]
+    refs = [
+        ("A, B. (2001). First paper title here. ", "J One", ", 1, 1-2."),
+        ("C, D. (2002). Second paper title here. ", "J Two", ", 2, 3-4."),
+    ]
     links = ["https://www.ncbi.nlm.nih.gov/pubmed/11", "https://www.jstor.org/stable/22"]
     study = _parse(_spec(studies=[_study(1, references=refs, links=links)])).studies[0]
     assert [(r.identifiers.pmid, r.identifiers.jstor) for r in study.references] == [
-        ("11", None), (None, "22")]
+        ("11", None),
+        (None, "22"),
+    ]
     odd = _parse(_spec(studies=[_study(1, references=refs, links=links[:1])])).studies[0]
     assert odd.unmatched_links == links[:1]
     assert all(r.links == [] for r in odd.references)
@@ -169,15 +238,21 @@ def test_kind_detection_and_unknown_kind_names_kinds_tried() -> None:
 
 def test_forced_kind_overrides_detection() -> None:
     page = render_programme_html(_spec()).encode()
-    record = parse_document(load_document(page, LoadContext(path="x.html")),
-                            kind="research-project")
+    record = parse_document(
+        load_document(page, LoadContext(path="x.html")), kind="research-project"
+    )
     assert record.source.kind == "research-project"
 
 
 def test_unknown_sections_are_kept_with_their_text() -> None:
-    page = render_programme_html(_spec()).replace(
-        "<h2>UK provision</h2>", "<h2>Programme costs detail</h2><p>Costs 500 per family.</p>"
-        "<h2>UK provision</h2>").encode()
+    page = (
+        render_programme_html(_spec())
+        .replace(
+            "<h2>UK provision</h2>",
+            "<h2>Programme costs detail</h2><p>Costs 500 per family.</p><h2>UK provision</h2>",
+        )
+        .encode()
+    )
     record = parse_document(load_document(page, LoadContext(url=URL + "x")))
     kept = {s.heading: s.text for s in record.programme.sections}
     assert kept["Programme costs detail"] == "Costs 500 per family."

@@ -18,7 +18,9 @@ from evidencemine.sources import parse_document
 def _record(index: int = 1) -> ProgrammeRecord:
     spec = sample_programme(index)
     page = render_programme_html(spec).encode()
-    return parse_document(load_document(page, LoadContext(url=f"https://g.example/programme/{spec.slug}")))
+    return parse_document(
+        load_document(page, LoadContext(url=f"https://g.example/programme/{spec.slug}"))
+    )
 
 
 def test_write_layout_index_and_jsonl(tmp_path: Path) -> None:
@@ -31,8 +33,12 @@ def test_write_layout_index_and_jsonl(tmp_path: Path) -> None:
     assert sorted(json.loads(line)["id"] for line in lines) == sorted(r.id for r in records)
     index = json.loads((tmp_path / "index.json").read_text())
     assert {e["id"] for e in index} == {r.id for r in records}
-    assert all(e["studies"] == len(r.studies) for e, r in zip(
-        sorted(index, key=lambda e: e["id"]), sorted(records, key=lambda r: r.id), strict=True))
+    assert all(
+        e["studies"] == len(r.studies)
+        for e, r in zip(
+            sorted(index, key=lambda e: e["id"]), sorted(records, key=lambda r: r.id), strict=True
+        )
+    )
     assert (tmp_path / "programme-evidence.schema.json").is_file()
     assert validate_output(tmp_path) == []
 

@@ -33,7 +33,9 @@ def test_project_with_publication() -> None:
     assert programme.comparison == "a waiting list"
     assert programme.funders == ["the Example Children's Foundation"]
     assert [(m.name, m.role) for m in programme.team] == [
-        ("Sam Jones", "principal investigator"), ("Ana López", "principal investigator")]
+        ("Sam Jones", "principal investigator"),
+        ("Ana López", "principal investigator"),
+    ]
     (study,) = record.studies  # type: ignore[attr-defined]
     (ref,) = study.references
     assert ref.identifiers.doi == "10.1000/ccp.2019.3"

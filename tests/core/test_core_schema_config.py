@@ -41,8 +41,11 @@ def test_partial_overlay_and_environment(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [("[http\n", "cannot read config"), ("[http]\ntimeout_s = 'slow'\n", "http.timeout_s"),
-     ("[nonsense]\nx = 1\n", "nonsense")],
+    [
+        ("[http\n", "cannot read config"),
+        ("[http]\ntimeout_s = 'slow'\n", "http.timeout_s"),
+        ("[nonsense]\nx = 1\n", "nonsense"),
+    ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, content: str, reason: str) -> None:
     path = tmp_path / "bad.toml"

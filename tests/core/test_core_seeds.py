@@ -36,14 +36,23 @@ def test_seed000_source(ipp: ProgrammeRecord) -> None:
 def test_seed000_programme(ipp: ProgrammeRecord) -> None:
     p = ipp.programme
     assert (p.name, p.acronym) == ("Infant-Parent Psychotherapy", "IPP")
-    assert p.summary and p.summary.startswith("Infant-Parent Psychotherapy (IPP) is a psychoanalytic")
+    assert p.summary and p.summary.startswith(
+        "Infant-Parent Psychotherapy (IPP) is a psychoanalytic"
+    )
     assert p.summary.endswith("insecure attachment.")
-    assert p.ratings.evidence and (p.ratings.evidence.label, p.ratings.evidence.level,
-                                   p.ratings.evidence.plus) == ("3+", 3, True)
+    assert p.ratings.evidence and (
+        p.ratings.evidence.label,
+        p.ratings.evidence.level,
+        p.ratings.evidence.plus,
+    ) == ("3+", 3, True)
     assert p.ratings.cost is None
     assert [(o.outcome, o.domain, o.studies) for o in p.child_outcomes] == [
-        ("Improved attachment security", "Supporting children's mental health and wellbeing",
-         [1, 2])]
+        (
+            "Improved attachment security",
+            "Supporting children's mental health and wellbeing",
+            [1, 2],
+        )
+    ]
     assert p.has_family_outcomes is True
 
 
@@ -51,7 +60,11 @@ def test_seed000_characteristics_and_uk(ipp: ProgrammeRecord) -> None:
     p = ipp.programme
     c = p.characteristics
     assert (c.age_groups, c.delivery_models, c.settings, c.targeting) == (
-        ["Infants"], ["Individual"], [], ["Targeted indicated"])
+        ["Infants"],
+        ["Individual"],
+        [],
+        ["Targeted indicated"],
+    )
     assert p.implemented_in == ["United States"] and p.countries == ["US"]
     assert (p.uk_implemented, p.uk_evaluated) == (False, False)
 
@@ -65,8 +78,11 @@ def test_seed000_delivery_and_implementation(ipp: ProgrammeRecord) -> None:
     assert i.practitioner_qualification == "QCF-7/8"
     assert any("Masters" in t and "psychology or social work" in t for t in i.qualification_text)
     assert (i.training_hours, i.booster_training) == (92, "recommended")
-    assert i.supervision and (i.supervision.supervisors, i.supervision.qualification,
-                              i.supervision.training_hours) == (1, "QCF-7/8", 92)
+    assert i.supervision and (
+        i.supervision.supervisors,
+        i.supervision.qualification,
+        i.supervision.training_hours,
+    ) == (1, "QCF-7/8", 92)
     assert i.fidelity is None and i.licence_required is False
 
 
@@ -77,7 +93,10 @@ def test_seed000_theory_of_change_and_contact(ipp: ProgrammeRecord) -> None:
     assert toc[4].startswith("In the longer term, children will develop")
     contact = ipp.programme.contact
     assert contact and (contact.name, contact.organisation, contact.email) == (
-        "Chandra Ghosh", "University of California San Francisco", "chandra.ghosh@ucsf.edu")
+        "Chandra Ghosh",
+        "University of California San Francisco",
+        "chandra.ghosh@ucsf.edu",
+    )
 
 
 def test_seed000_studies(ipp: ProgrammeRecord) -> None:
@@ -88,21 +107,27 @@ def test_seed000_studies(ipp: ProgrammeRecord) -> None:
         assert study.design and study.design.value == "rct"
         assert study.countries == ["US"]
         assert [(o.outcome, o.category) for o in study.outcomes] == [
-            ("Improved attachment security", "child"), ("Increased empathic behaviour", "other")]
+            ("Improved attachment security", "child"),
+            ("Increased empathic behaviour", "other"),
+        ]
         assert all(o.direction == "positive" for o in study.outcomes)
     assert s1.sample and s1.sample.size
     assert (s1.sample.size.total, s1.sample.size.unit) == (100, "mother")
     assert s2.sample and s2.sample.size
     assert (s2.sample.size.total, s2.sample.size.unit) == (189, "mother")
     assert [(g.n, g.description) for g in s2.sample.size.subgroups] == [
-        (137, "at risk of maltreating their child")]
+        (137, "at risk of maltreating their child")
+    ]
 
 
 def test_seed000_references(ipp: ProgrammeRecord) -> None:
     (ref,) = ipp.studies[0].references
     csl = ref.csl
     assert [(a.family, a.given) for a in csl.author] == [
-        ("Lieberman", "A. F."), ("Weston", "D. R."), ("Pawl", "J. H.")]
+        ("Lieberman", "A. F."),
+        ("Weston", "D. R."),
+        ("Pawl", "J. H."),
+    ]
     assert csl.issued and csl.issued.date_parts == [[1991]]
     assert csl.title == "Preventive intervention and outcome with anxiously attached dyads"
     assert (csl.container_title, csl.volume, csl.page) == ("Child Development", "62", "199-209")
@@ -112,16 +137,26 @@ def test_seed000_references(ipp: ProgrammeRecord) -> None:
     assert [(r.csl.container_title, r.csl.volume, r.csl.page) for r in refs] == [
         ("Development and Psychopathology", "18", "623-649"),
         ("Development and Psychopathology", "23", "789-800"),
-        ("Developmental Psychopathology", "25", "919-930")]
+        ("Developmental Psychopathology", "25", "919-930"),
+    ]
     assert [r.csl.author[0].family for r in refs] == ["Cicchetti", "Cicchetti", "Stronach"]
     assert ipp.studies[1].unmatched_links == [] and ipp.studies[0].unmatched_links == []
 
 
 def test_seed000_no_chrome_anywhere(ipp: ProgrammeRecord) -> None:
     text = to_json(ipp)
-    for phrase in ["Salamanca Place", "3542 2481", "legal disclaimers", "How to read the Guidebook",
-                   "member of the What Works network", "not a market comparison website",
-                   "EIF evidence standards", "TheEIFoundation", "\\\\_", "*Child Development*"]:
+    for phrase in [
+        "Salamanca Place",
+        "3542 2481",
+        "legal disclaimers",
+        "How to read the Guidebook",
+        "member of the What Works network",
+        "not a market comparison website",
+        "EIF evidence standards",
+        "TheEIFoundation",
+        "\\\\_",
+        "*Child Development*",
+    ]:
         assert phrase not in text, phrase
     assert text.count('"label": "3+"') == 1
 
@@ -135,7 +170,9 @@ def test_seed004_project(pip_trial: ProgrammeRecord) -> None:
     assert p.population == "mothers with mental health difficulties and their infants"
     assert p.funders == ["The Big Lottery Fund"]
     assert [(m.name, m.role) for m in p.team] == [
-        ("Peter Fonagy", "principal investigator"), ("Michelle Sleed", "senior research fellow")]
+        ("Peter Fonagy", "principal investigator"),
+        ("Michelle Sleed", "senior research fellow"),
+    ]
 
 
 def test_seed004_study_design_timepoints_outcomes(pip_trial: ProgrammeRecord) -> None:
@@ -144,8 +181,11 @@ def test_seed004_study_design_timepoints_outcomes(pip_trial: ProgrammeRecord) ->
     assert study.timepoints_months == [0, 6, 12]
     assert study.comparison and study.comparison.value == "treatment as usual"
     directions = {o.outcome.lower(): o.direction for o in study.outcomes}
-    for outcome in ["maternal mental health", "parenting stress",
-                    "maternal representations of the baby"]:
+    for outcome in [
+        "maternal mental health",
+        "parenting stress",
+        "maternal representations of the baby",
+    ]:
         assert directions.get(outcome) == "positive", outcome
     for outcome in ["child development", "parent-infant interaction", "infant attachment status"]:
         assert directions.get(outcome) == "null", outcome
@@ -158,7 +198,11 @@ def test_seed004_publication_and_no_cookie_text(pip_trial: ProgrammeRecord) -> N
     assert [a.family for a in csl.author] == ["Fonagy", "Sleed", "Baradon"]
     assert csl.issued and csl.issued.date_parts == [[2016]]
     assert (csl.container_title, csl.volume, csl.issue, csl.page) == (
-        "Infant Mental Health Journal", "37", "2", "97-114")
+        "Infant Mental Health Journal",
+        "37",
+        "2",
+        "97-114",
+    )
     text = to_json(pip_trial)
     for phrase in ["cookie", "Google Analytics", "browser settings"]:
         assert phrase.lower() not in text.lower(), phrase

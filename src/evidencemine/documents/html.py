@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from evidencemine.documents.base import LoadContext, Loader
 from evidencemine.documents.inline import Run, paragraph_block, runs_to_blocks
@@ -20,13 +20,67 @@ from evidencemine.documents.model import Block, BlockKind, Document, clean_text,
 from evidencemine.documents.text import decode_text
 
 SKIP = frozenset(
-    "script style noscript template svg canvas iframe form button select input textarea "
-    "nav header footer dialog head object embed map area audio video picture".split()
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "iframe",
+        "form",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "nav",
+        "header",
+        "footer",
+        "dialog",
+        "head",
+        "object",
+        "embed",
+        "map",
+        "area",
+        "audio",
+        "video",
+        "picture",
+    ]
 )
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 BLOCKS = frozenset(
-    "p div section article main aside blockquote ul ol li dl dt dd table thead tbody tfoot tr "
-    "td th hr figure figcaption address details summary body html pre center".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "hr",
+        "figure",
+        "figcaption",
+        "address",
+        "details",
+        "summary",
+        "body",
+        "html",
+        "pre",
+        "center",
+    ]
 ) | frozenset(HEADINGS)
 BOLD = frozenset({"b", "strong"})
 ITALIC = frozenset({"i", "em", "cite"})

@@ -2,7 +2,8 @@
 
 Both loaders reduce a paragraph-like element to a list of :class:`Run` s; :func:`runs_to_blocks`
 then decides whether it is a plain paragraph, a bold-only paragraph, or one or more label/value
-pairs (``**Citation:** X | **Design:** RCT``, ``Evidence rating: **3+**``, ``**Available at** <url>``).
+pairs (``**Citation:** X | **Design:** RCT``, ``Evidence rating: **3+**``,
+``**Available at** <url>``).
 """
 
 from __future__ import annotations
@@ -117,11 +118,10 @@ def runs_to_blocks(runs: list[Run]) -> list[Block]:
         if label.endswith(":") and _is_label(label) and all(r.bold or r.href for r in rest):
             return [_label_value(label.rstrip(":").strip(), runs[first_bold:])]
     # "**Available at** <url> <url>": bold label followed only by links.
-    if shown and runs[shown[0]].bold and len(shown) > 1:
-        if all(runs[i].href for i in shown[1:]):
-            label = clean_text(runs[shown[0]].text).rstrip(":")
-            if _is_label(label):
-                return [_label_value(label, runs[shown[0] + 1 :])]
+    if shown and runs[shown[0]].bold and len(shown) > 1 and all(runs[i].href for i in shown[1:]):
+        label = clean_text(runs[shown[0]].text).rstrip(":")
+        if _is_label(label):
+            return [_label_value(label, runs[shown[0] + 1 :])]
     return [_paragraph(runs)]
 
 

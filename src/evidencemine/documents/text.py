@@ -126,6 +126,10 @@ def _is_short_title(block: Block) -> bool:
     return 0 < len(words) <= 12 and not block.text.endswith(_TERMINAL) and block.text[0].isupper()
 
 
+def _is_short_heading(text: str) -> bool:
+    return len(text.split()) <= 6 and not text.endswith(_TERMINAL) and text[0].isupper()
+
+
 def _plain_text_headings(blocks: list[Block]) -> list[Block]:
     """Plain exports: title line → h1; short bullets opening a section → h2; short lines → h3."""
     out: list[Block] = []
@@ -137,9 +141,8 @@ def _plain_text_headings(blocks: list[Block]) -> list[Block]:
         elif block.kind is BlockKind.LIST_ITEM and len(block.text.split()) <= 5:
             if following is None or following.kind is not BlockKind.LIST_ITEM:
                 block = Block(BlockKind.HEADING, block.text, level=2, links=block.links)
-        elif block.kind is BlockKind.PARAGRAPH and long_next and len(block.text.split()) <= 6:
-            if not block.text.endswith(_TERMINAL) and block.text[0].isupper():
-                block = Block(BlockKind.HEADING, block.text, level=3, links=block.links)
+        elif block.kind is BlockKind.PARAGRAPH and long_next and _is_short_heading(block.text):
+            block = Block(BlockKind.HEADING, block.text, level=3, links=block.links)
         out.append(block)
     return out
 

@@ -12,7 +12,9 @@ _PUBMED_URL = re.compile(
     r"(\d{1,9})\b",
     re.IGNORECASE,
 )
-_PMC_URL = re.compile(r"(?:/pmc/articles/|europepmc\.org/(?:article/pmc/|abstract/pmc/))(PMC\d+)", re.I)
+_PMC_URL = re.compile(
+    r"(?:/pmc/articles/|europepmc\.org/(?:article/pmc/|abstract/pmc/))(PMC\d+)", re.I
+)
 _JSTOR_URL = re.compile(r"jstor\.org/stable/(?:10\.2307/)?(\d+)\b", re.IGNORECASE)
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
 _PMID_TEXT = re.compile(r"\bPMID:?\s*(\d{1,9})\b")

@@ -22,16 +22,24 @@ from evidencemine.references.identifiers import (
     merge_identifiers,
 )
 
-_YEAR = re.compile(r"\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)|(?<=[\s,.])(?P<bare>(?:19|20)\d{2})[a-z]?[.,]")
+_YEAR = re.compile(
+    r"\((?P<year>(?:19|20)\d{2})[a-z]?(?:,[^)]*)?\)|(?<=[\s,.])(?P<bare>(?:19|20)\d{2})[a-z]?[.,]"
+)
 _NAME = r"[^\W\d_][\w'’\-]*(?:\s+(?:[a-z]{1,3}\s+)?[^\W\d_][\w'’\-]*)*"
-_APA_AUTHOR = re.compile(rf"(?P<family>{_NAME}),\s*(?P<given>(?:[^\W\d_][a-z]?(?:\.|(?=[\s,&]|$))\s*-?\s*)+)")
-_VANCOUVER_AUTHOR = re.compile(rf"(?P<family>{_NAME})\s+(?P<given>[A-Z]{{1,3}})(?=\s*(?:,|$|\.|&|and\b))")
+_APA_AUTHOR = re.compile(
+    rf"(?P<family>{_NAME}),\s*(?P<given>(?:[^\W\d_][a-z]?(?:\.|(?=[\s,&]|$))\s*-?\s*)+)"
+)
+_VANCOUVER_AUTHOR = re.compile(
+    rf"(?P<family>{_NAME})\s+(?P<given>[A-Z]{{1,3}})(?=\s*(?:,|$|\.|&|and\b))"
+)
 _TAIL = re.compile(
     r"^[\s,.;:]*(?:vol\.?\s*)?(?P<volume>\d+[A-Z]?)\s*(?:\((?P<issue>[^)]+)\))?\s*"
     r"(?:[,:.]\s*(?:pp?\.?\s*)?(?P<page>[A-Za-z]?\d+(?:\s*[-–—]\s*[A-Za-z]?\d+)?))?"
 )
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bet al)[.?!](?=\s+[A-Z0-9‘“'\"(])")
-_REFERENCE_SHAPE = re.compile(rf"^\s*{_NAME},?\s+(?:[^\W\d_a-z]\.?\s?-?)+.*?\(?(?:19|20)\d{{2}}[a-z]?\)?")
+_REFERENCE_SHAPE = re.compile(
+    rf"^\s*{_NAME},?\s+(?:[^\W\d_a-z]\.?\s?-?)+.*?\(?(?:19|20)\d{{2}}[a-z]?\)?"
+)
 
 
 def looks_like_reference(text: str) -> bool:
@@ -80,7 +88,10 @@ def _split_title_container(rest: str, italic: Sequence[str]) -> tuple[str, str |
         return rest.strip(" ,.;:"), None, ""
     title = rest[: match.start() + 1].strip(" ,;:").rstrip(".")
     after = rest[match.end() :]
-    vol = re.search(r"[,.]?\s*(?:vol\.?\s*)?\d+[A-Z]?\s*(?:\([^)]*\))?\s*[,:.]\s*(?:pp?\.?\s*)?[A-Za-z]?\d+", after)
+    vol = re.search(
+        r"[,.]?\s*(?:vol\.?\s*)?\d+[A-Z]?\s*(?:\([^)]*\))?\s*[,:.]\s*(?:pp?\.?\s*)?[A-Za-z]?\d+",
+        after,
+    )
     if vol:
         return title, after[: vol.start()].strip(" ,.;:"), after[vol.start() :]
     return title, after.strip(" ,.;:") or None, ""
@@ -94,7 +105,9 @@ def _reference_id(raw: str, authors: list[CslName], year: int | None) -> str:
     return f"{slug}{year or ''}-{digest}"
 
 
-def parse_reference(raw: str, *, italic: Sequence[str] = (), links: Sequence[str] = ()) -> Reference:
+def parse_reference(
+    raw: str, *, italic: Sequence[str] = (), links: Sequence[str] = ()
+) -> Reference:
     """One printed reference → :class:`Reference` with a CSL-JSON item and identifiers."""
     raw = clean_text(raw)
     year_match = _YEAR.search(raw)

@@ -20,8 +20,9 @@ class Adapter:
 
 ADAPTERS: tuple[Adapter, ...] = (
     Adapter(eif.KIND, eif.detect, eif.parse_eif_page),
-    Adapter(research_project.KIND, research_project.detect,
-            research_project.parse_research_project_page),
+    Adapter(
+        research_project.KIND, research_project.detect, research_project.parse_research_project_page
+    ),
 )
 KINDS = tuple(adapter.kind for adapter in ADAPTERS)
 MIN_SCORE = 0.4
@@ -33,7 +34,8 @@ def detect_kind(document: Document) -> str:
     score, kind = scored[0]
     if score < MIN_SCORE:
         raise UnknownKindError(
-            f"page is no known kind (tried: {', '.join(KINDS)})", source=document.origin,
+            f"page is no known kind (tried: {', '.join(KINDS)})",
+            source=document.origin,
             tried=KINDS,
         )
     return kind
@@ -47,8 +49,9 @@ def parse_document(document: Document, *, kind: str | None = None) -> ProgrammeR
     for adapter in ADAPTERS:
         if adapter.kind == kind:
             return adapter.parse(document)
-    raise UnknownKindError(f"unknown kind {kind!r} (known: {', '.join(KINDS)})",
-                           source=document.origin, tried=KINDS)
+    raise UnknownKindError(
+        f"unknown kind {kind!r} (known: {', '.join(KINDS)})", source=document.origin, tried=KINDS
+    )
 
 
 __all__ = ["ADAPTERS", "KINDS", "detect_kind", "parse_document"]

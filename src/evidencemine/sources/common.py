@@ -9,10 +9,26 @@ from urllib.parse import urlsplit
 from evidencemine.documents.model import Document
 from evidencemine.models import Review
 
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(),
-    start=1,
-)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTH_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+((?:19|20)\d{2})\b")
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})(?:-(\d{2}))?\b")
 
@@ -36,7 +52,9 @@ def month_date(text: str) -> str | None:
     if match := _ISO_DATE.search(text):
         return "-".join(p for p in match.groups() if p)
     for match in _MONTH_YEAR.finditer(text):
-        month = next((n for name, n in MONTHS.items() if name.startswith(match[1].lower()[:3])), None)
+        month = next(
+            (n for name, n in MONTHS.items() if name.startswith(match[1].lower()[:3])), None
+        )
         if month and len(match[1]) >= 3:
             return f"{match[2]}-{month:02d}"
     return None

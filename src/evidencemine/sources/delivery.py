@@ -7,26 +7,51 @@ import re
 from evidencemine.models import Programme, Range, Supervision
 
 NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a single": 1, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a single": 1,
+    "a": 1,
+    "an": 1,
 }
 _NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-_SESSIONS = re.compile(rf"\b{_NUM}\s+(?:weekly\s+|group\s+|individual\s+|home\s+|hour-long\s+)?sessions\b", re.I)
+_SESSIONS = re.compile(
+    rf"\b{_NUM}\s+(?:weekly\s+|group\s+|individual\s+|home\s+|hour-long\s+)?sessions\b", re.I
+)
 _SESSION_LENGTH = re.compile(
     rf"sessions?\s+of\s+(?:approximately\s+|about\s+|around\s+|up to\s+)?{_NUM}"
-    rf"(?:\s*(?:to|-|–)\s*{_NUM})?\s*(hours?|minutes?|mins?)", re.I)
+    rf"(?:\s*(?:to|-|–)\s*{_NUM})?\s*(hours?|minutes?|mins?)",
+    re.I,
+)
 _FREQUENCY = re.compile(r"\b(twice[- ]weekly|weekly|fortnightly|monthly|daily|bi-?weekly)\b", re.I)
-_DURATION = re.compile(r"\b(?:for a period of|over(?: a period of)?|lasting|for)\s+"
-                       rf"({_NUM}\s+(weeks?|months?|years?)(?:\s+or\s+(?:longer|more))?)", re.I)
+_DURATION = re.compile(
+    r"\b(?:for a period of|over(?: a period of)?|lasting|for)\s+"
+    rf"({_NUM}\s+(weeks?|months?|years?)(?:\s+or\s+(?:longer|more))?)",
+    re.I,
+)
 _PRACTITIONERS = re.compile(
     rf"\bby\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}(?:practitioners?|facilitators?|therapists?|clinicians?|"
-    r"workers?|professionals?|nurses?|visitors?)\b", re.I)
+    r"workers?|professionals?|nurses?|visitors?)\b",
+    re.I,
+)
 _QCF = re.compile(r"\bQCF[- ]?(\d(?:\s*/\s*\d)?)", re.I)
 _TRAINING_HOURS = re.compile(rf"{_NUM}\s+hours?\s+of\s+(?:[\w-]+\s+)?training", re.I)
 _SUPERVISORS = re.compile(rf"supervised by\s+{_NUM}\b", re.I)
 _QUALIFICATION = re.compile(r"\b(qualification|qualified|degree|masters|bachelor|diploma)\b", re.I)
-_NO_LICENCE = re.compile(r"\bno licen[cs](?:e|ing)(?:\s+requirement|\s+(?:is\s+)?required)|"
-                         r"\bdoes not require a licen[cs]e|\blicen[cs]e is not required", re.I)
+_NO_LICENCE = re.compile(
+    r"\bno licen[cs](?:e|ing)(?:\s+requirement|\s+(?:is\s+)?required)|"
+    r"\bdoes not require a licen[cs]e|\blicen[cs]e is not required",
+    re.I,
+)
 _LICENCE = re.compile(r"\blicen[cs]e (?:is )?required|\brequires? a licen[cs]e", re.I)
 _MONTHS = {"week": 12 / 52, "month": 1.0, "year": 12.0}
 
@@ -80,7 +105,10 @@ def _fill_implementation(programme: Programme, texts: list[str]) -> None:
         impl.booster_training = "recommended"
     elif re.search(r"required|mandatory", booster, re.I):
         impl.booster_training = "required"
-    licence_texts = [impl.licence_text or "", impl.supervision.text if impl.supervision and impl.supervision.text else ""]
+    licence_texts = [
+        impl.licence_text or "",
+        impl.supervision.text if impl.supervision and impl.supervision.text else "",
+    ]
     if _first(_NO_LICENCE, licence_texts):
         impl.licence_required = False
     elif _first(_LICENCE, licence_texts):

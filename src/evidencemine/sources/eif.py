@@ -18,24 +18,57 @@ from evidencemine.countries import country_codes
 from evidencemine.documents.model import Block, BlockKind, Document
 from evidencemine.errors import ParseError
 from evidencemine.models import (
-    Characteristics, Contact, CostRating, EvidenceRating, Programme, ProgrammeOutcome,
-    ProgrammeRecord, Ratings, Section as KeptSection, SourceInfo, Study, StudyDesign,
-    StudyOutcome, StudySample,
+    Contact,
+    CostRating,
+    EvidenceRating,
+    Programme,
+    ProgrammeOutcome,
+    ProgrammeRecord,
+    Ratings,
+    Reference,
+    SourceInfo,
+    Study,
+    StudyDesign,
+    StudyOutcome,
+    StudySample,
+)
+from evidencemine.models import (
+    Section as KeptSection,
 )
 from evidencemine.references.parse import attach_links, looks_like_reference, parse_reference
 from evidencemine.sources import delivery
 from evidencemine.sources.common import PageMeta, slug_from_url, slugify
 from evidencemine.sources.sections import (
-    Section, drop_chrome, first_label_value, is_absent, labelled_fields, norm, split_list,
+    Section,
+    drop_chrome,
+    first_label_value,
+    is_absent,
+    labelled_fields,
+    norm,
+    split_list,
     split_sections,
 )
 
 KIND = "eif-guidebook"
-CHROME_HEADINGS = frozenset({
-    "guidebook", "eif", "disclaimer", "foundations", "about the guidebook", "about eif",
-    "our use of cookies", "cookies", "necessary cookies", "analytics cookies", "cookie settings",
-    "share this page", "share", "related programmes", "sign up to our newsletter",
-})
+CHROME_HEADINGS = frozenset(
+    {
+        "guidebook",
+        "eif",
+        "disclaimer",
+        "foundations",
+        "about the guidebook",
+        "about eif",
+        "our use of cookies",
+        "cookies",
+        "necessary cookies",
+        "analytics cookies",
+        "cookie settings",
+        "share this page",
+        "share",
+        "related programmes",
+        "sign up to our newsletter",
+    }
+)
 CHROME_TEXT = re.compile(
     r"^(how to read the guidebook|eif evidence standards|about the eif guidebook|back to top|"
     r"print this page|download (?:this|the) (?:page|programme)|www\.eif\.org\.uk)\b"
@@ -46,9 +79,12 @@ CHROME_TEXT = re.compile(
 EVIDENCE_LABELS = frozenset({"evidence rating", "evidence level", "evidence strength"})
 COST_LABELS = frozenset({"cost rating", "cost"})
 DESIGNS = {
-    "rct": ("rct", "RCT"), "randomised controlled trial": ("rct", "RCT"),
-    "randomized controlled trial": ("rct", "RCT"), "cluster rct": ("cluster-rct", "Cluster RCT"),
-    "qed": ("quasi-experimental", "QED"), "quasi experimental design": ("quasi-experimental", "QED"),
+    "rct": ("rct", "RCT"),
+    "randomised controlled trial": ("rct", "RCT"),
+    "randomized controlled trial": ("rct", "RCT"),
+    "cluster rct": ("cluster-rct", "Cluster RCT"),
+    "qed": ("quasi-experimental", "QED"),
+    "quasi experimental design": ("quasi-experimental", "QED"),
     "quasi experimental": ("quasi-experimental", "QED"),
 }
 _RATING = re.compile(r"^(?:level\s*)?(?P<level>[1-4])\s*(?P<plus>\+|plus)?$", re.I)
@@ -63,8 +99,9 @@ def evidence_rating(text: str) -> EvidenceRating | None:
     """``"3+"`` → level 3 with plus; ``"NL2"`` → not level 2; None when unreadable or absent."""
     label = re.sub(r"\s+", "", text.strip())
     if match := _RATING.match(label):
-        return EvidenceRating(label=label.replace("plus", "+"), level=int(match["level"]),
-                              plus=bool(match["plus"]))
+        return EvidenceRating(
+            label=label.replace("plus", "+"), level=int(match["level"]), plus=bool(match["plus"])
+        )
     if _NL2.match(text.strip()):
         return EvidenceRating(label="NL2", not_level_2=True)
     return None
@@ -81,8 +118,14 @@ def detect(document: Document) -> float:
     if re.search(r"(guidebook\.eif\.org\.uk|foundations\.org\.uk)/.*programme", url, re.I):
         return 1.0
     keys = {norm(b.label if b.kind is BlockKind.LABEL_VALUE else b.text) for b in document.blocks}
-    markers = {"evidence rating", "cost rating", "about the evidence", "child outcomes",
-               "key programme characteristics", "eif programme assessment"}
+    markers = {
+        "evidence rating",
+        "cost rating",
+        "about the evidence",
+        "child outcomes",
+        "key programme characteristics",
+        "eif programme assessment",
+    }
     found = len(markers & keys)
     return 0.9 if found >= 3 else 0.5 if found >= 2 else 0.0
 
@@ -174,8 +217,11 @@ class _EifParser:
             (r"^how does it work|theory of change", self._theory_of_change),
             (r"^contact details$|^contact$", self._contact),
             (r"^about the evidence$", self._evidence_summary),
-            (r"^(key programme characteristics|about the programme|what happens during delivery"
-             r"|what are the implementation requirements)$", self._container),
+            (
+                r"^(key programme characteristics|about the programme|what happens during delivery"
+                r"|what are the implementation requirements)$",
+                self._container,
+            ),
         ]
 
     # handlers -------------------------------------------------------------------------------
@@ -200,11 +246,16 @@ class _EifParser:
         domain = None if section.key == "child outcomes" else section.heading
         for block in section.blocks:
             text = block.text
-            if re.search(r"outcomes for (couples|parents|families)|couples, parents or families",
-                         text, re.I):
+            if re.search(
+                r"outcomes for (couples|parents|families)|couples, parents or families", text, re.I
+            ):
                 self.programme.has_family_outcomes = True
-            elif block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and text and not (
-                text.endswith(":") or re.match(r"according to", text, re.I) or is_absent(text)
+            elif (
+                block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+                and text
+                and not (
+                    text.endswith(":") or re.match(r"according to", text, re.I) or is_absent(text)
+                )
             ):
                 self.programme.child_outcomes.append(_programme_outcome(text, domain))
 
@@ -234,11 +285,19 @@ class _EifParser:
 
     def _uk_provision(self, section: Section) -> None:
         assert self.programme is not None
-        self.programme.uk_implemented = _yes_no(section.text(), r"has not been implemented|not (?:yet )?implemented|no uk", r"has been implemented|is (?:being )?implemented|implemented in the uk")
+        self.programme.uk_implemented = _yes_no(
+            section.text(),
+            r"has not been implemented|not (?:yet )?implemented|no uk",
+            r"has been implemented|is (?:being )?implemented|implemented in the uk",
+        )
 
     def _uk_evaluation(self, section: Section) -> None:
         assert self.programme is not None
-        self.programme.uk_evaluated = _yes_no(section.text(), r"does not include|no uk evaluation|has not been evaluated", r"includes? evaluation|evaluated in the uk|includes? evidence")
+        self.programme.uk_evaluated = _yes_no(
+            section.text(),
+            r"does not include|no uk evaluation|has not been evaluated",
+            r"includes? evaluation|evaluated in the uk|includes? evidence",
+        )
 
     def _activities(self, section: Section) -> None:
         assert self.programme is not None
@@ -269,7 +328,9 @@ class _EifParser:
     def _theory_of_change(self, section: Section) -> None:
         assert self.programme is not None
         self.programme.theory_of_change.extend(
-            b.text for b in section.blocks if b.kind is BlockKind.LIST_ITEM and not is_absent(b.text)
+            b.text
+            for b in section.blocks
+            if b.kind is BlockKind.LIST_ITEM and not is_absent(b.text)
         )
 
     def _contact(self, section: Section) -> None:
@@ -290,13 +351,23 @@ class _EifParser:
         delivery.fill_delivery(self.programme)
         slug = slug_from_url(self.meta.url) or slugify(self.programme.name)
         source = SourceInfo(
-            url=self.meta.url, path=self.document.path, kind=KIND,
-            media_type=self.document.media_type, fetched_at=self.document.fetched_at,
-            content_sha256=self.document.content_sha256, published=self.meta.published,
-            updated=self.meta.updated, review=self.meta.review,
+            url=self.meta.url,
+            path=self.document.path,
+            kind=KIND,
+            media_type=self.document.media_type,
+            fetched_at=self.document.fetched_at,
+            content_sha256=self.document.content_sha256,
+            published=self.meta.published,
+            updated=self.meta.updated,
+            review=self.meta.review,
         )
-        return ProgrammeRecord(id=f"{KIND}/{slug}", slug=slug, source=source,
-                               programme=self.programme, studies=self.studies)
+        return ProgrammeRecord(
+            id=f"{KIND}/{slug}",
+            slug=slug,
+            source=source,
+            programme=self.programme,
+            studies=self.studies,
+        )
 
 
 def _yes_no(text: str, no: str, yes: str) -> bool | None:
@@ -328,24 +399,36 @@ def _contact(blocks: list[Block]) -> Contact | None:
         if part:
             rest = rest.replace(part, " ")
     organisation = re.sub(r"\s+", " ", rest).strip(" ,|;") or None
-    return Contact(name=name, organisation=organisation, email=email,
-                   url=urls[0] if urls else None, text=text)
+    return Contact(
+        name=name, organisation=organisation, email=email, url=urls[0] if urls else None, text=text
+    )
 
 
 # studies ----------------------------------------------------------------------------------
 
 STUDY_LABELS = {
-    "citation": "citation", "citations": "citation", "design": "design", "study design": "design",
-    "country": "country", "countries": "country", "location": "country",
-    "sample": "sample", "sample size": "sample", "participants": "sample",
-    "child outcomes": "child", "other outcomes": "other", "outcomes": "child",
-    "parent outcomes": "other", "family outcomes": "other", "available at": "links",
+    "citation": "citation",
+    "citations": "citation",
+    "design": "design",
+    "study design": "design",
+    "country": "country",
+    "countries": "country",
+    "location": "country",
+    "sample": "sample",
+    "sample size": "sample",
+    "participants": "sample",
+    "child outcomes": "child",
+    "other outcomes": "other",
+    "outcomes": "child",
+    "parent outcomes": "other",
+    "family outcomes": "other",
+    "available at": "links",
 }
 
 
 def _design(text: str) -> StudyDesign:
     value, label = DESIGNS.get(norm(text), ("other", text))
-    return StudyDesign(value=value, label=label)  # type: ignore[arg-type]
+    return StudyDesign(value=value, label=label)
 
 
 def _value_items(block: Block, tail: list[Block]) -> list[str]:
@@ -377,7 +460,7 @@ def parse_study(section: Section) -> Study:
         elif field == "sample" and items:
             study.sample = StudySample(text=" ".join(items))
         elif field in ("child", "other"):
-            study.outcomes.extend(StudyOutcome(outcome=i, category=field) for i in items)  # type: ignore[arg-type]
+            study.outcomes.extend(StudyOutcome(outcome=i, category=field) for i in items)
         elif items:
             study.fields[block.label or key] = " ".join(items)
     references, after_available = _references_and_links(section.blocks)
@@ -386,8 +469,8 @@ def parse_study(section: Section) -> Study:
     return study
 
 
-def _references_and_links(blocks: list[Block]) -> tuple[list, list[str]]:  # type: ignore[type-arg]
-    references = []
+def _references_and_links(blocks: list[Block]) -> tuple[list[Reference], list[str]]:
+    references: list[Reference] = []
     links: list[str] = []
     collecting = False
     for block in blocks:

@@ -13,37 +13,82 @@ import re
 from evidencemine.documents.model import BlockKind, Document
 from evidencemine.errors import ParseError
 from evidencemine.models import (
-    Programme, ProgrammeRecord, Section as KeptSection, SourceInfo, Study, TeamMember,
+    Programme,
+    ProgrammeRecord,
+    SourceInfo,
+    Study,
+    TeamMember,
+)
+from evidencemine.models import (
+    Section as KeptSection,
 )
 from evidencemine.references.parse import looks_like_reference, parse_reference
 from evidencemine.sources.common import PageMeta, slug_from_url, slugify
 from evidencemine.sources.sections import (
-    Section, drop_chrome, is_absent, labelled_fields, norm, split_list, split_sections,
+    Section,
+    drop_chrome,
+    is_absent,
+    labelled_fields,
+    norm,
+    split_list,
+    split_sections,
 )
 
 KIND = "research-project"
-CHROME_HEADINGS = frozenset({
-    "our use of cookies", "cookies", "necessary cookies", "analytics cookies", "cookie settings",
-    "cookie preferences", "share this page", "share", "related projects", "contact us",
-    "sign up to our newsletter", "follow us",
-})
-CHROME_TEXT = re.compile(r"\bcookies?\b|\bprivacy (?:policy|notice)\b|^skip to (?:main )?content", re.I)
-SUMMARY = re.compile(r"^(summary|project summary|overview|abstract|about the (?:project|study)|"
-                     r"description|project description|background)$")
+CHROME_HEADINGS = frozenset(
+    {
+        "our use of cookies",
+        "cookies",
+        "necessary cookies",
+        "analytics cookies",
+        "cookie settings",
+        "cookie preferences",
+        "share this page",
+        "share",
+        "related projects",
+        "contact us",
+        "sign up to our newsletter",
+        "follow us",
+    }
+)
+CHROME_TEXT = re.compile(
+    r"\bcookies?\b|\bprivacy (?:policy|notice)\b|^skip to (?:main )?content", re.I
+)
+SUMMARY = re.compile(
+    r"^(summary|project summary|overview|abstract|about the (?:project|study)|"
+    r"description|project description|background)$"
+)
 TEAM = re.compile(r"^(project team|team|research team|people|investigators|staff)$")
 PUBLICATIONS = re.compile(r"^(publications?|outputs|references|key publications|papers)$")
 FUNDING = re.compile(r"^(funders?|funding|funded by|sponsors?)$")
-_FUNDER_NAME = re.compile(r"\b(fund|foundation|trust|council|lottery|charity|institute|"
-                          r"nihr|wellcome|government|department|ministry|bank)\b", re.I)
+_FUNDER_NAME = re.compile(
+    r"\b(fund|foundation|trust|council|lottery|charity|institute|"
+    r"nihr|wellcome|government|department|ministry|bank)\b",
+    re.I,
+)
 _STUDY_OF = re.compile(
     r"\b(?:examined|evaluated|compared|tested|investigated|assessed)\s+(?:the\s+)?"
     r"(?:outcomes?|effects?|effectiveness|efficacy|impact)\s+of\s+(?P<intervention>.+?)\s+"
     r"(?:and|versus|vs\.?|compared (?:with|to))\s+(?P<comparison>.+?)\s+"
-    r"(?:for|among|in|with)\s+(?P<population>.+?)[.;]", re.I)
+    r"(?:for|among|in|with)\s+(?P<population>.+?)[.;]",
+    re.I,
+)
 _FUNDED_BY = re.compile(r"^(?:funded by|funder:?|funding:?)\s+", re.I)
-MARKERS = {"summary", "project team", "publications", "principal investigators",
-           "principal investigator", "funder", "funders", "project summary", "research team",
-           "outputs", "co-investigators", "research fellow", "senior research fellow"}
+MARKERS = {
+    "summary",
+    "project team",
+    "publications",
+    "principal investigators",
+    "principal investigator",
+    "funder",
+    "funders",
+    "project summary",
+    "research team",
+    "outputs",
+    "co-investigators",
+    "research fellow",
+    "senior research fellow",
+}
 
 
 def detect(document: Document) -> float:
@@ -69,9 +114,9 @@ def _team(section: Section, programme: Programme) -> None:
                 programme.team.append(TeamMember(name=name, role=_role(block.label or "")))
         labelled.update(id(b) for b in tail)
     for block in section.blocks:
-        if block.kind is BlockKind.PARAGRAPH and id(block) not in labelled and block.text:
-            if _FUNDER_NAME.search(block.text) and len(block.text.split()) <= 12:
-                programme.funders.append(_FUNDED_BY.sub("", block.text).strip())
+        free = block.kind is BlockKind.PARAGRAPH and id(block) not in labelled and block.text
+        if free and _FUNDER_NAME.search(block.text) and len(block.text.split()) <= 12:
+            programme.funders.append(_FUNDED_BY.sub("", block.text).strip())
 
 
 class _ProjectParser:
@@ -93,19 +138,28 @@ class _ProjectParser:
         self._summary_facts(programme)
         slug = slug_from_url(self.meta.url) or slugify(title)
         source = SourceInfo(
-            url=self.meta.url, path=self.document.path, kind=KIND,
-            media_type=self.document.media_type, fetched_at=self.document.fetched_at,
-            content_sha256=self.document.content_sha256, published=self.meta.published,
+            url=self.meta.url,
+            path=self.document.path,
+            kind=KIND,
+            media_type=self.document.media_type,
+            fetched_at=self.document.fetched_at,
+            content_sha256=self.document.content_sha256,
+            published=self.meta.published,
             updated=self.meta.updated,
         )
-        return ProgrammeRecord(id=f"{KIND}/{slug}", slug=slug, source=source,
-                               programme=programme, studies=[study])
+        return ProgrammeRecord(
+            id=f"{KIND}/{slug}", slug=slug, source=source, programme=programme, studies=[study]
+        )
 
-    def _section(self, section: Section, programme: Programme, study: Study,
-                 kept: list[KeptSection]) -> None:
+    def _section(
+        self, section: Section, programme: Programme, study: Study, kept: list[KeptSection]
+    ) -> None:
         key = section.key
-        paragraphs = [b.text for b in section.blocks
-                      if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and b.text]
+        paragraphs = [
+            b.text
+            for b in section.blocks
+            if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and b.text
+        ]
         if SUMMARY.match(key) or (section.level == 1 and paragraphs and not programme.summary):
             if paragraphs:
                 programme.summary = " ".join(paragraphs)
@@ -116,8 +170,13 @@ class _ProjectParser:
         elif PUBLICATIONS.match(key):
             for block in section.blocks:
                 if looks_like_reference(block.text):
-                    study.references.append(parse_reference(
-                        block.text, italic=block.italic, links=[link.url for link in block.links]))
+                    study.references.append(
+                        parse_reference(
+                            block.text,
+                            italic=block.italic,
+                            links=[link.url for link in block.links],
+                        )
+                    )
         elif section.heading and section.text().strip():
             kept.append(KeptSection(heading=section.heading, text=section.text()))
 

@@ -16,8 +16,20 @@ def norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", _PUNCT.sub(" ", (text or "").lower().replace("’", "'"))).strip()
 
 
-NOT_AVAILABLE = frozenset({"not available", "n/a", "na", "none", "not applicable", "not known",
-                           "unknown", "not stated", "-", ""})
+NOT_AVAILABLE = frozenset(
+    {
+        "not available",
+        "n/a",
+        "na",
+        "none",
+        "not applicable",
+        "not known",
+        "unknown",
+        "not stated",
+        "-",
+        "",
+    }
+)
 
 
 def is_absent(text: str) -> bool:
@@ -42,12 +54,14 @@ class Section:
         return "\n".join(b.text for b in self.blocks if b.kind is not BlockKind.RULE and b.text)
 
     def items(self) -> list[str]:
-        """List items, else paragraphs that are not introductions (ending in ':'), minus absences."""
+        """List items, else paragraphs that are not introductions, minus absences."""
         items = [b.text for b in self.blocks if b.kind is BlockKind.LIST_ITEM]
         if not items:
             items = [
-                b.text for b in self.blocks
-                if b.kind is BlockKind.PARAGRAPH and not b.text.rstrip().endswith(":")
+                b.text
+                for b in self.blocks
+                if b.kind is BlockKind.PARAGRAPH
+                and not b.text.rstrip().endswith(":")
                 and not is_intro(b.text)
             ]
         return [item for item in items if not is_absent(item)]
@@ -76,8 +90,9 @@ def split_sections(blocks: Iterable[Block]) -> list[Section]:
     return sections
 
 
-def drop_chrome(sections: list[Section], chrome_headings: frozenset[str],
-                chrome_text: re.Pattern[str]) -> list[Section]:
+def drop_chrome(
+    sections: list[Section], chrome_headings: frozenset[str], chrome_text: re.Pattern[str]
+) -> list[Section]:
     """Remove page chrome: sections under a chrome heading (and their subsections) and
     paragraphs that match the chrome text pattern."""
     kept: list[Section] = []
@@ -105,9 +120,11 @@ def labelled_fields(blocks: list[Block]) -> Iterator[tuple[str, Block, list[Bloc
             continue
         tail: list[Block] = []
         if not block.text:
-            while index < len(blocks) and blocks[index].kind in (
-                BlockKind.PARAGRAPH, BlockKind.LIST_ITEM
-            ) and not blocks[index].strong:
+            while (
+                index < len(blocks)
+                and blocks[index].kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+                and not blocks[index].strong
+            ):
                 tail.append(blocks[index])
                 index += 1
         yield norm(block.label), block, tail
