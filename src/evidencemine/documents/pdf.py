@@ -22,6 +22,7 @@ Bad PDFs raise :class:`~evidencemine.errors.PdfError` naming the file and the re
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import math
 import re
@@ -372,6 +373,11 @@ def _make_line(words: list[_Word], page: int) -> _Line:
     )
 
 
+def _marker_number(marker: str) -> int | None:
+    digits = re.sub(r"\D", "", marker)
+    return int(digits) if digits else None
+
+
 def _is_marker(text: str) -> bool:
     return text in _STRONG_MARKERS or text in _WEAK_MARKERS or bool(_NUMBER_MARKER.match(text))
 
@@ -570,6 +576,7 @@ class _BlockBuilder:
         self.blocks: list[Block] = []
         self.pending: _Pending | None = None
         self.list_base: float | None = None
+        self.list_number: int | None = None
 
     def build(self) -> list[Block]:
         for line in self.lines:
@@ -621,15 +628,20 @@ class _BlockBuilder:
             self._start(BlockKind.LABEL_VALUE, line)
             if self.pending is not None and _label_length(line.words) == len(line.words):
                 self.pending.closed = True  # a label alone: its value is the next blocks
-        elif first in _STRONG_MARKERS or (_is_marker(first) and (breaks or self._in_list())):
+        elif first in _STRONG_MARKERS or (_is_marker(first) and (breaks or self._next_item(first))):
             self._start(BlockKind.LIST_ITEM, line)
+            self.list_number = _marker_number(first)
         elif pending is not None and not breaks and pending.kind is not BlockKind.HEADING:
             pending.append(line)
         else:
             self._start(BlockKind.PARAGRAPH, line)
 
-    def _in_list(self) -> bool:
-        return self.pending is not None and self.pending.kind is BlockKind.LIST_ITEM
+    def _next_item(self, marker: str) -> bool:
+        """Inside a list, a weak marker starts the next item; a number only the next number."""
+        if self.pending is None or self.pending.kind is not BlockKind.LIST_ITEM:
+            return False
+        number = _marker_number(marker)
+        return number is None or self.list_number is None or number == self.list_number + 1
 
     def _add_heading(self, line: _Line) -> None:
         level = self.heading_levels[(line.size, line.bold)]
@@ -743,7 +755,8 @@ class _LineJoiner:
             for word in line.words:
                 token = word.text.strip(".,;:()[]\"'“”‘’").lower()
                 if "-" in token[1:-1]:
-                    self.compounds.add(token)
+                    parts = token.split("-")
+                    self.compounds.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
                 else:
                     self.vocabulary.add(token)
 
