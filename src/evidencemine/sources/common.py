@@ -7,7 +7,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from evidencemine.documents.model import Document
-from evidencemine.models import Review
+from evidencemine.models import Programme, ProgrammeRecord, Review, SourceInfo, Study
 
 MONTHS = {
     m: i
@@ -92,3 +92,24 @@ class PageMeta:
             matched = True
         if matched:
             self.lines.add(text)
+
+
+def build_record(
+    document: Document, meta: PageMeta, kind: str, programme: Programme, studies: list[Study]
+) -> ProgrammeRecord:
+    """The record of a parsed page: id and slug from the URL (else the name), source info."""
+    slug = slug_from_url(meta.url) or slugify(programme.name)
+    source = SourceInfo(
+        url=meta.url,
+        path=document.path,
+        kind=kind,  # type: ignore[arg-type]
+        media_type=document.media_type,
+        fetched_at=document.fetched_at,
+        content_sha256=document.content_sha256,
+        published=meta.published,
+        updated=meta.updated,
+        review=meta.review,
+    )
+    return ProgrammeRecord(
+        id=f"{kind}/{slug}", slug=slug, source=source, programme=programme, studies=studies
+    )

@@ -5,24 +5,8 @@ from __future__ import annotations
 import re
 
 from evidencemine.models import Programme, Range, Supervision
+from evidencemine.nlp.numbers import parse_number
 
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "a single": 1,
-    "a": 1,
-    "an": 1,
-}
 _NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 _SESSIONS = re.compile(
     rf"\b{_NUM}\s+(?:weekly\s+|group\s+|individual\s+|home\s+|hour-long\s+)?sessions\b", re.I
@@ -57,8 +41,11 @@ _MONTHS = {"week": 12 / 52, "month": 1.0, "year": 12.0}
 
 
 def number(text: str) -> float:
-    text = text.lower()
-    return float(NUMBER_WORDS[text]) if text in NUMBER_WORDS else float(text)
+    """A number written in digits or words ("one", "twelve", "1.5")."""
+    value = parse_number(text)
+    if value is None:
+        raise ValueError(f"not a number: {text!r}")
+    return value
 
 
 def _first(pattern: re.Pattern[str], texts: list[str]) -> re.Match[str] | None:

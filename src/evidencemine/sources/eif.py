@@ -26,7 +26,6 @@ from evidencemine.models import (
     ProgrammeRecord,
     Ratings,
     Reference,
-    SourceInfo,
     Study,
     StudyDesign,
     StudyOutcome,
@@ -37,7 +36,7 @@ from evidencemine.models import (
 )
 from evidencemine.references.parse import attach_links, looks_like_reference, parse_reference
 from evidencemine.sources import delivery
-from evidencemine.sources.common import PageMeta, slug_from_url, slugify
+from evidencemine.sources.common import PageMeta, build_record
 from evidencemine.sources.sections import (
     Section,
     drop_chrome,
@@ -349,25 +348,7 @@ class _EifParser:
     def _record(self) -> ProgrammeRecord:
         assert self.programme is not None
         delivery.fill_delivery(self.programme)
-        slug = slug_from_url(self.meta.url) or slugify(self.programme.name)
-        source = SourceInfo(
-            url=self.meta.url,
-            path=self.document.path,
-            kind=KIND,
-            media_type=self.document.media_type,
-            fetched_at=self.document.fetched_at,
-            content_sha256=self.document.content_sha256,
-            published=self.meta.published,
-            updated=self.meta.updated,
-            review=self.meta.review,
-        )
-        return ProgrammeRecord(
-            id=f"{KIND}/{slug}",
-            slug=slug,
-            source=source,
-            programme=self.programme,
-            studies=self.studies,
-        )
+        return build_record(self.document, self.meta, KIND, self.programme, self.studies)
 
 
 def _yes_no(text: str, no: str, yes: str) -> bool | None:

@@ -15,7 +15,6 @@ from evidencemine.errors import ParseError
 from evidencemine.models import (
     Programme,
     ProgrammeRecord,
-    SourceInfo,
     Study,
     TeamMember,
 )
@@ -23,7 +22,7 @@ from evidencemine.models import (
     Section as KeptSection,
 )
 from evidencemine.references.parse import looks_like_reference, parse_reference
-from evidencemine.sources.common import PageMeta, slug_from_url, slugify
+from evidencemine.sources.common import PageMeta, build_record
 from evidencemine.sources.sections import (
     Section,
     drop_chrome,
@@ -136,20 +135,7 @@ class _ProjectParser:
             self._section(section, programme, study, kept)
         programme.sections = kept
         self._summary_facts(programme)
-        slug = slug_from_url(self.meta.url) or slugify(title)
-        source = SourceInfo(
-            url=self.meta.url,
-            path=self.document.path,
-            kind=KIND,
-            media_type=self.document.media_type,
-            fetched_at=self.document.fetched_at,
-            content_sha256=self.document.content_sha256,
-            published=self.meta.published,
-            updated=self.meta.updated,
-        )
-        return ProgrammeRecord(
-            id=f"{KIND}/{slug}", slug=slug, source=source, programme=programme, studies=[study]
-        )
+        return build_record(self.document, self.meta, KIND, programme, [study])
 
     def _section(
         self, section: Section, programme: Programme, study: Study, kept: list[KeptSection]
