@@ -102,7 +102,7 @@ def build_record(
     source = SourceInfo(
         url=meta.url,
         path=document.path,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         media_type=document.media_type,
         fetched_at=document.fetched_at,
         content_sha256=document.content_sha256,
