@@ -1,0 +1,75 @@
+"""Settings for one flow run, and the task runners they choose.
+
+A flow run's settings are the usual ``load_settings(config)`` (defaults, the TOML file, then
+``EVIDENCEMINE_*`` variables), or, when a flow is given ``settings`` (a mapping as
+``Settings.model_dump(mode="json")`` writes it; missing keys take the defaults), exactly
+those; ``output_dir`` then wins over both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from evidencemine.errors import ConfigError
+from evidencemine.settings import Settings, load_settings
+
+
+def run_settings(
+    config: str | None = None,
+    output_dir: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Settings:
+    """The settings of one flow run (see the module docstring)."""
+    if settings is None:
+        built = load_settings(config)
+    else:
+        try:
+            built = Settings.model_validate(dict(settings))
+        except ValueError as err:
+            raise ConfigError(f"invalid settings: {err}", source="flow parameters") from err
+    if output_dir:
+        built.output.dir = Path(output_dir)
+    return built
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRunners:
+    """``io`` runs fetches in the flow's process (threads: the HTTP client holds a session,
+    a cache and the rate limits); ``cpu`` runs extraction: the same threads, or Dask."""
+
+    io: TaskRunner[Any]
+    cpu: TaskRunner[Any]
+    kind: str
+
+
+def dask_task_runner(settings: Settings) -> TaskRunner[Any]:
+    """A DaskTaskRunner on ``runner.dask_address``, else on a new LocalCluster."""
+    from prefect_dask import DaskTaskRunner
+
+    if settings.runner.dask_address:
+        return DaskTaskRunner(address=settings.runner.dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": settings.runner.dask_workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+
+
+@contextmanager
+def task_runners(settings: Settings) -> Iterator[TaskRunners]:
+    """Started task runners from ``settings.runner`` (shut down on exit)."""
+    with ExitStack() as stack:
+        io = stack.enter_context(ThreadPoolTaskRunner(max_workers=settings.runner.max_workers))
+        cpu = io
+        if settings.runner.task_runner == "dask":
+            cpu = stack.enter_context(dask_task_runner(settings))
+        yield TaskRunners(io=io, cpu=cpu, kind=settings.runner.task_runner)

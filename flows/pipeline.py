@@ -1,0 +1,287 @@
+"""The guidebook pipeline flow: discover → fetch → parse → resolve → extract → write → report.
+
+Each task wraps one function of :mod:`evidencemine.pipeline`; with the decorators taken off
+this is the library's ``crawl()``. Fetching runs per page on threads in the flow's process
+(the HTTP client's rate limits and cache are shared); resolution is one batch for the whole
+run; extraction runs per chunk of records on the configured task runner (threads or Dask).
+
+A failing page fails its own task (``fetch <url>``), is reported and rejected, and the run
+goes on. Tasks retry only what retrying can fix: the HTTP layer already retries connection
+errors, 429 and 5xx, so a task retries once, later, and never for 4xx, parse or input errors.
+
+    .venv/bin/python flows/pipeline.py [--source NAME] [--limit N] [--all] [--output DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script, or loaded by path by Prefect
+    sys.path.insert(0, str(REPO))
+
+import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Prefect loads)
+
+# isort: split
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.schemas.objects import TaskRun  # noqa: E402
+from prefect.futures import PrefectFuture  # noqa: E402
+from prefect.runtime import flow_run  # noqa: E402
+from prefect.states import State  # noqa: E402
+from prefect.utilities.annotations import quote  # noqa: E402
+
+from evidencemine.documents.base import registered_loaders  # noqa: E402
+from evidencemine.errors import EvidenceMineError, FetchError  # noqa: E402
+from evidencemine.http import HttpClient  # noqa: E402
+from evidencemine.models import ProgrammeRecord  # noqa: E402
+from evidencemine.pipeline import (  # noqa: E402
+    PageOutcome,
+    RunOptions,
+    RunState,
+    discover_pages,
+    extract_and_reconcile,
+    fetch_and_parse,
+    finish_run,
+    previous_hashes,
+    replace_records,
+    resolve_run,
+    start_run,
+    write_outcomes,
+)
+from evidencemine.settings import Settings, SourceSettings  # noqa: E402
+from flows._settings import TaskRunners, run_settings, task_runners  # noqa: E402
+from flows.run_report import publish_report  # noqa: E402
+
+TASK_RETRIES = 1
+TASK_RETRY_DELAY_S = 60
+EXTRACT_CHUNK_SIZE = 25
+
+
+class PageFailedError(Exception):
+    """Raised by a fetch task so that the page's task run is Failed; carries the outcome."""
+
+    def __init__(self, outcome: PageOutcome) -> None:
+        super().__init__(f"{outcome.input}: failed at {outcome.stage}: {outcome.error}")
+        self.outcome = outcome
+
+    @property
+    def transient(self) -> bool:
+        # PageOutcome.transient (if the library records it) says whether a later try may
+        # succeed; without it, never retry (the HTTP layer has already retried).
+        return bool(getattr(self.outcome, "transient", False))
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Whether trying the task again later may succeed (never 4xx, parse or input errors)."""
+    if isinstance(error, PageFailedError | FetchError):
+        return error.transient
+    if isinstance(error, EvidenceMineError):
+        return False
+    return isinstance(error, ConnectionError | TimeoutError)
+
+
+def retry_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
+    """``retry_condition_fn`` of the tasks: retry transient failures only."""
+    error = state.result(raise_on_failure=False)
+    return is_transient(error if isinstance(error, BaseException) else None)
+
+
+RETRYING = {
+    "retries": TASK_RETRIES,
+    "retry_delay_seconds": TASK_RETRY_DELAY_S,
+    "retry_condition_fn": retry_transient,
+    "cache_policy": NO_CACHE,
+}
+
+
+# tasks: one library function each ---------------------------------------------------------
+
+
+@task(
+    name="discover programme pages", task_run_name="discover programme pages", cache_policy=NO_CACHE
+)
+def discover(
+    state: RunState, client: HttpClient, source_names: Sequence[str] | None, limit: int | None
+) -> list[tuple[str, str]]:
+    return discover_pages(state, client, source_names, limit)
+
+
+@task(name="fetch and parse", task_run_name="fetch {item}", **RETRYING)
+def fetch_page(
+    item: str,
+    client: HttpClient | None,
+    options: RunOptions,
+    state: RunState,
+    known: dict[str, str],
+    source: SourceSettings | None = None,
+) -> PageOutcome:
+    outcome = fetch_and_parse(item, client, options, state.store, known, source)
+    if outcome.status == "failed":
+        raise PageFailedError(outcome)
+    return outcome
+
+
+@task(name="resolve references", task_run_name="resolve references (one batch)", **RETRYING)
+def resolve(state: RunState, client: HttpClient | None) -> list[ProgrammeRecord]:
+    return resolve_run(state, client)
+
+
+extract = task(extract_and_reconcile, name="extract and reconcile", cache_policy=NO_CACHE)
+
+
+@task(name="write records", task_run_name="write records", cache_policy=NO_CACHE)
+def write(state: RunState, records: list[ProgrammeRecord]) -> None:
+    replace_records(state.outcomes, records)
+    write_outcomes(state)
+
+
+@task(name="run report", task_run_name="run report", cache_policy=NO_CACHE)
+def report_run(state: RunState, client: HttpClient | None) -> dict[str, Any]:
+    report = finish_run(state, client)
+    publish_report(report)
+    return report
+
+
+# the flow's steps -------------------------------------------------------------------------
+
+
+def outcome_of(future: PrefectFuture[PageOutcome], item: str) -> PageOutcome:
+    """The outcome of a fetch task, also when the task failed."""
+    result = future.result(raise_on_failure=False)
+    if isinstance(result, PageFailedError):
+        return result.outcome
+    if isinstance(result, PageOutcome):
+        return result
+    outcome = PageOutcome(item)
+    outcome.fail("fetch", result if isinstance(result, Exception) else RuntimeError(result))
+    return outcome
+
+
+def fetch_pages(
+    state: RunState,
+    client: HttpClient | None,
+    items: Sequence[str],
+    sources: Sequence[SourceSettings | None],
+    runners: TaskRunners,
+) -> None:
+    """Fetch and parse every page concurrently (the client keeps the rate limits)."""
+    registered_loaders()  # registers the loaders once, before threads race to (library bug)
+    known = previous_hashes(state.store)
+    futures = [
+        runners.io.submit(
+            fetch_page,
+            {
+                "item": item,
+                "client": quote(client),
+                "options": quote(state.options),
+                "state": quote(state),
+                "known": quote(known),
+                "source": quote(source),
+            },
+        )
+        for item, source in zip(items, sources, strict=True)
+    ]
+    state.outcomes.extend(outcome_of(f, item) for f, item in zip(futures, items, strict=True))
+
+
+def extract_all(
+    records: list[ProgrammeRecord], runners: TaskRunners, chunk_size: int = EXTRACT_CHUNK_SIZE
+) -> list[ProgrammeRecord]:
+    """Extraction and reconciliation per chunk of records on the CPU task runner."""
+    chunks = [records[i : i + chunk_size] for i in range(0, len(records), chunk_size)]
+    futures = [
+        runners.cpu.submit(
+            extract.with_options(task_run_name=f"extract {n}/{len(chunks)} ({len(chunk)} records)"),
+            {"records": quote(chunk)},
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+    return [record for future in futures for record in future.result()]
+
+
+def finish_pages(
+    state: RunState, client: HttpClient | None, runners: TaskRunners
+) -> dict[str, Any]:
+    """Resolve (one batch), extract, write and report the parsed pages of a run."""
+    records = resolve(quote(state), quote(client))
+    records = extract_all(records, runners)
+    write(quote(state), quote(records))
+    return report_run(quote(state), quote(client))
+
+
+def run_pipeline(
+    settings: Settings,
+    source_names: Sequence[str] | None = None,
+    limit: int | None = None,
+    only_changed: bool = True,
+) -> dict[str, Any]:
+    """The body of :func:`guidebook_pipeline` for already-built settings."""
+    state = start_run(settings, RunOptions(only_changed=only_changed, crawl=True, mode="run"))
+    get_run_logger().info(
+        "run %s (task runner: %s), output in %s",
+        state.run_id,
+        settings.runner.task_runner,
+        settings.output.dir,
+    )
+    with HttpClient(settings) as client, task_runners(settings) as runners:
+        pages = discover(quote(state), quote(client), source_names, limit)
+        fetch_pages(
+            state,
+            client,
+            [url for url, _ in pages],
+            [settings.sources[name] for _, name in pages],
+            runners,
+        )
+        return finish_pages(state, client, runners)
+
+
+def pipeline_run_name() -> str:
+    """``guidebook <source>`` in the UI (``all sources`` when none is named)."""
+    return f"guidebook {flow_run.parameters.get('source') or 'all sources'}"
+
+
+@flow(name="guidebook-pipeline", flow_run_name=pipeline_run_name)
+def guidebook_pipeline(
+    source: str | None = None,
+    limit: int | None = None,
+    only_changed: bool = True,
+    output_dir: str | None = None,
+    config: str | None = None,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl the configured guidebook sources (or ``source``), at most ``limit`` pages each,
+    skipping unchanged pages when ``only_changed``; write records and the run report.
+
+    ``config`` is a TOML file over the defaults; ``settings`` a settings mapping used instead
+    (``Settings.model_dump(mode="json")``; missing keys take the defaults); ``output_dir``
+    wins over both."""
+    built = run_settings(config, output_dir, settings)
+    return run_pipeline(built, [source] if source else None, limit, only_changed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the flow once (ephemeral Prefect unless PREFECT_API_URL names a server)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--source"), parser.add_argument("--limit", type=int)
+    parser.add_argument("--all", action="store_true", help="also pages that did not change")
+    parser.add_argument("--output"), parser.add_argument("--config")
+    args = parser.parse_args(argv)
+    report = guidebook_pipeline(
+        source=args.source,
+        limit=args.limit,
+        only_changed=not args.all,
+        output_dir=args.output,
+        config=args.config,
+    )
+    print(f"run report: {Path(report['output_dir']) / 'runs' / (report['run_id'] + '.json')}")
+    return 1 if report["counts"]["failed"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
