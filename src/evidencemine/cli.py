@@ -56,8 +56,12 @@ def cmd_parse(args: argparse.Namespace) -> int:
         _err(f"{path}: cannot read file: {err.strerror or err}")
         return EXIT_FAILED
     kind = None if args.kind == "auto" else args.kind
+    pdf = _settings(args).pdf
+    context = LoadContext(
+        url=args.url, path=str(path), pdf_max_pages=pdf.max_pages, pdf_max_bytes=pdf.max_bytes
+    )
     try:
-        document = load_document(data, LoadContext(url=args.url, path=str(path)))
+        document = load_document(data, context)
         print(validated_json(parse_page(document, kind=kind)), end="")
     except EvidenceMineError as err:
         _err(str(err))
@@ -155,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", help="a file, or - for standard input")
     p.add_argument("--url", help="the page's URL (for ids and links)")
     p.add_argument("--kind", choices=kinds, default="auto")
+    p.add_argument("--config", type=Path, help="a TOML file overlaying the defaults")
     p.set_defaults(handler=cmd_parse)
 
     p = sub.add_parser("ingest", help="the full pipeline for the given URLs or files")

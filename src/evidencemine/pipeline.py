@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +25,7 @@ from evidencemine.http import HttpClient
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import OutputStore
 from evidencemine.reconcile import reconcile_record
-from evidencemine.settings import Settings, SourceSettings
+from evidencemine.settings import PdfSettings, Settings, SourceSettings
 from evidencemine.sources import parse_document
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,12 @@ def fetch_document(
     *,
     source: SourceSettings | None = None,
     crawl: bool = False,
+    pdf: PdfSettings | None = None,
 ) -> Document:
     """Load a local path, or fetch a URL through the HTTP client and load it."""
+    pdf = pdf or PdfSettings()
     if not is_url(item):
-        return load_path(item)
+        return load_path(item, pdf_max_pages=pdf.max_pages, pdf_max_bytes=pdf.max_bytes)
     if client is None:
         raise FetchError("offline: URLs cannot be fetched (drop --offline)", source=item)
     result = client.get(
@@ -89,7 +91,11 @@ def fetch_document(
         revalidate=not crawl,
     )
     context = LoadContext(
-        url=result.url, media_type=result.media_type, fetched_at=result.fetched_at
+        url=result.url,
+        media_type=result.media_type,
+        fetched_at=result.fetched_at,
+        pdf_max_pages=pdf.max_pages,
+        pdf_max_bytes=pdf.max_bytes,
     )
     return load_document(result.content, context)
 
@@ -142,6 +148,7 @@ class RunOptions:
     only_changed: bool = False
     crawl: bool = False
     mode: str = "ingest"
+    pdf: PdfSettings = field(default_factory=PdfSettings)
 
 
 @dataclass(slots=True)
@@ -164,6 +171,8 @@ class RunState:
 
 
 def start_run(settings: Settings, options: RunOptions) -> RunState:
+    """A new run; the options take the PDF caps from the settings."""
+    options = replace(options, pdf=settings.pdf)
     return RunState(settings=settings, options=options)
 
 
@@ -205,7 +214,7 @@ def fetch_and_parse(
     input's own faults: they are recorded on the returned outcome."""
     outcome = PageOutcome(item)
     try:
-        document = fetch_document(item, client, source=source, crawl=options.crawl)
+        document = fetch_document(item, client, source=source, crawl=options.crawl, pdf=options.pdf)
     except FetchError as err:
         withdrawn = withdraw_record(store, item, err.status) if err.status in (404, 410) else None
         if withdrawn and err.status:

@@ -77,7 +77,9 @@ def load_document(data: bytes, context: LoadContext | None = None) -> Document:
     )
 
 
-def load_path(path: Path | str) -> Document:
+def load_path(
+    path: Path | str, *, pdf_max_pages: int = 300, pdf_max_bytes: int = 50_000_000
+) -> Document:
     """Read a local file and load it. Missing or unreadable files raise :class:`InputError`."""
     path = Path(path)
     try:
@@ -88,4 +90,5 @@ def load_path(path: Path | str) -> Document:
         raise InputError("is a directory, not a file", source=str(path)) from err
     except OSError as err:
         raise InputError(f"cannot read file: {err.strerror or err}", source=str(path)) from err
-    return load_document(data, LoadContext(path=str(path)))
+    context = LoadContext(path=str(path), pdf_max_pages=pdf_max_pages, pdf_max_bytes=pdf_max_bytes)
+    return load_document(data, context)

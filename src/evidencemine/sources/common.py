@@ -77,6 +77,8 @@ class PageMeta:
         self.lines: set[str] = set()
         for block in document.blocks[:60]:
             self._read(block.text, [link.url for link in block.links])
+        for line in document.meta.get("running_text", "").splitlines():
+            self._read(line.strip(), [])  # a PDF's repeated header/footer lines
 
     def _read(self, text: str, links: list[str]) -> None:
         matched = False

@@ -40,10 +40,11 @@ from evidencemine.sources.common import PageMeta, build_record
 from evidencemine.sources.sections import (
     Section,
     drop_chrome,
-    first_label_value,
     is_absent,
+    label_text,
     labelled_fields,
     norm,
+    promote_labels,
     split_list,
     split_sections,
 )
@@ -145,8 +146,17 @@ class _EifParser:
         intro = [b for b in title.blocks if b.text not in self.meta.lines]
         self.programme = Programme(name=name, ratings=self._ratings())
         self._intro(intro)
-        for section in self.sections[title_index + 1 :]:
-            self._dispatch(section)
+        rest = self.sections[title_index + 1 :]
+        index = 0
+        while index < len(rest):
+            section = rest[index]
+            index += 1
+            if _STUDY.match(section.heading):
+                nested = _subsections(rest[index:], section.level)
+                index += len(nested)
+                self._study(_merge_subsections(section, nested))
+            else:
+                self._dispatch(section)
         self.programme.sections = self.kept
         self.programme.countries = country_codes(", ".join(self.programme.implemented_in))
         return self._record()
@@ -161,13 +171,14 @@ class _EifParser:
         raise ParseError("no programme name (no heading) on the page", source=self.document.origin)
 
     def _ratings(self) -> Ratings:
-        blocks = [b for s in self.sections for b in s.blocks]
+        labels = EVIDENCE_LABELS | COST_LABELS
+        blocks = [b for s in self.sections for b in promote_labels(s.blocks, labels)]
         ratings = Ratings()
-        if found := first_label_value(blocks, EVIDENCE_LABELS):
-            ratings.evidence = evidence_rating(found.text)
-        if found := first_label_value(blocks, COST_LABELS):
-            ratings.cost = cost_rating(found.text)
-            ratings.cost_text = None if ratings.cost else found.text
+        if found := label_text(blocks, EVIDENCE_LABELS):
+            ratings.evidence = evidence_rating(found)
+        if found := label_text(blocks, COST_LABELS):
+            ratings.cost = cost_rating(found)
+            ratings.cost_text = None if ratings.cost else found
         return ratings
 
     def _intro(self, blocks: list[Block]) -> None:
@@ -199,6 +210,7 @@ class _EifParser:
         return [
             (r"^(eif )?programme assessment$", self._assessment),
             (r"^cost rating$", self._cost_text),
+            (r"^evidence rating$", self._evidence_rating),
             (r"^child outcomes$", self._child_outcomes),
             (r"^who is it for$", self._list_into("age_groups")),
             (r"^how is it delivered$", self._how_delivered),
@@ -236,9 +248,20 @@ class _EifParser:
 
     def _cost_text(self, section: Section) -> None:
         assert self.programme is not None
+        ratings = self.programme.ratings
         paragraphs = [b.text for b in section.blocks if b.kind is BlockKind.PARAGRAPH]
-        if paragraphs:
-            self.programme.ratings.cost_text = paragraphs[0]
+        if paragraphs and ratings.cost is None and (cost := cost_rating(paragraphs[0])):
+            ratings.cost = cost
+        elif paragraphs:
+            ratings.cost_text = paragraphs[0]
+
+    def _evidence_rating(self, section: Section) -> None:
+        assert self.programme is not None
+        texts = [b.text for b in section.blocks if b.kind is BlockKind.PARAGRAPH and b.text]
+        if texts and self.programme.ratings.evidence is None:
+            self.programme.ratings.evidence = evidence_rating(texts[0])
+        elif len(texts) > 1 or (texts and self.programme.ratings.evidence is None):
+            self.kept.append(KeptSection(heading=section.heading, text=section.text()))
 
     def _child_outcomes(self, section: Section) -> None:
         assert self.programme is not None
@@ -421,12 +444,32 @@ def _value_items(block: Block, tail: list[Block]) -> list[str]:
     return [item for item in out if not is_absent(item)]
 
 
+def _subsections(sections: list[Section], level: int) -> list[Section]:
+    """The sections nested under a heading of ``level`` (up to the next one at that level)."""
+    nested: list[Section] = []
+    for section in sections:
+        if section.level <= level or _STUDY.match(section.heading):
+            break
+        nested.append(section)
+    return nested
+
+
+def _merge_subsections(section: Section, nested: list[Section]) -> Section:
+    """A study whose fields are sub-headings ("Sample", "Country") read as labelled blocks."""
+    blocks = list(section.blocks)
+    for sub in nested:
+        blocks.append(Block(BlockKind.LABEL_VALUE, "", label=sub.heading.rstrip(":")))
+        blocks.extend(sub.blocks)
+    return Section(section.heading, section.level, section.ancestors, blocks)
+
+
 def parse_study(section: Section) -> Study:
     """One "Study N" section → :class:`Study` (labels, references, "Available at" links)."""
     number = int(m[1]) if (m := _STUDY.match(section.heading)) else None
     study = Study(label=section.heading, number=number)
     links: list[str] = []
-    for key, block, tail in labelled_fields(section.blocks):
+    blocks = promote_labels(section.blocks, frozenset(STUDY_LABELS))
+    for key, block, tail in labelled_fields(blocks):
         field = STUDY_LABELS.get(key)
         items = _value_items(block, tail)
         if field == "links":
@@ -444,7 +487,7 @@ def parse_study(section: Section) -> Study:
             study.outcomes.extend(StudyOutcome(outcome=i, category=field) for i in items)
         elif items:
             study.fields[block.label or key] = " ".join(items)
-    references, after_available = _references_and_links(section.blocks)
+    references, after_available = _references_and_links(blocks)
     references, unmatched = attach_links(references, [*links, *after_available])
     study.references, study.unmatched_links = references, unmatched
     return study

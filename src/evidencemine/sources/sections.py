@@ -141,3 +141,26 @@ def split_list(text: str) -> list[str]:
     """``"A, B and C"`` → [A, B, C] (for short list-like values)."""
     parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", text)
     return [p.strip() for p in parts if p.strip() and not is_absent(p)]
+
+
+def promote_labels(blocks: list[Block], labels: frozenset[str]) -> list[Block]:
+    """Paragraphs that are just a known label ("Sample", "Country:") become empty label/value
+    blocks, so layouts that put labels on their own line read like ``**Label:** value``."""
+    out: list[Block] = []
+    for block in blocks:
+        key = norm(block.text)
+        if block.kind is BlockKind.PARAGRAPH and key in labels and len(key.split()) <= 5:
+            label = block.text.strip().rstrip(":").strip()
+            block = Block(BlockKind.LABEL_VALUE, "", label=label, links=block.links)
+        out.append(block)
+    return out
+
+
+def label_text(blocks: list[Block], labels: frozenset[str]) -> str | None:
+    """The value of the first of ``labels``: inline, or the next short block."""
+    for key, block, tail in labelled_fields(blocks):
+        if key in labels:
+            value = block.text or (tail[0].text if tail else "")
+            if value and len(value.split()) <= 6:
+                return value
+    return None
