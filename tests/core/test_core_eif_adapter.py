@@ -256,3 +256,44 @@ def test_unknown_sections_are_kept_with_their_text() -> None:
     record = parse_document(load_document(page, LoadContext(url=URL + "x")))
     kept = {s.heading: s.text for s in record.programme.sections}
     assert kept["Programme costs detail"] == "Costs 500 per family."
+
+
+VARIANT = """<html><body><main>
+<h1>Variant Layout Programme</h1>
+<p><b>Variant Layout Programme (VLP) supports fathers.</b></p>
+<h2>Evidence rating</h2><p>4</p>
+<h2>Cost rating</h2><p>2</p>
+<h2>About the evidence</h2>
+<h3>Study 1</h3>
+<h4>Citation</h4><p>Berg et al (2015)</p>
+<h4>Design</h4><p>QED</p>
+<h4>Country</h4><p>Norway</p>
+<h4>Sample</h4><p>312 fathers</p>
+<h4>Child outcomes</h4><ul><li>Improved language</li><li>Reduced anxiety</li></ul>
+<p>Berg, T., &amp; Lie, S. (2015). Fathers in focus. <i>Nordic Family Review</i>, 4(2), 10-22.</p>
+<h3>Study 2</h3>
+<p>Citation</p><p>Moe et al (2018)</p>
+<p>Design:</p><p>RCT</p>
+<p>Country</p><p>Denmark</p>
+</main></body></html>"""
+
+
+def test_labels_as_subheadings_or_own_paragraphs_and_ratings_under_headings() -> None:
+    record = parse_document(load_document(VARIANT.encode(), LoadContext(url=URL + "vlp")))
+    ratings = record.programme.ratings
+    assert ratings.evidence and ratings.evidence.label == "4"
+    assert ratings.cost and ratings.cost.level == 2
+    s1, s2 = record.studies
+    assert (s1.citation, s1.design and s1.design.value, s1.countries) == (
+        "Berg et al (2015)",
+        "quasi-experimental",
+        ["NO"],
+    )
+    assert s1.sample and s1.sample.text == "312 fathers"
+    assert [o.outcome for o in s1.outcomes] == ["Improved language", "Reduced anxiety"]
+    assert s1.references[0].csl.container_title == "Nordic Family Review"
+    assert (s2.citation, s2.design and s2.design.value, s2.countries) == (
+        "Moe et al (2018)",
+        "rct",
+        ["DK"],
+    )
