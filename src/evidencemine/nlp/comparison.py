@@ -6,9 +6,16 @@ also speaks of comparison or assignment ("randomised to ... or wait-list", "comp
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from evidencemine.nlp.view import Hit, TextView
+
+_USUAL_RE = re.compile(
+    r"\b(?:standard|usual|routine|regular|existing|conventional)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?P<kind>care|services?|support|practice|provision|health visiting|treatment)\b",
+    re.IGNORECASE,
+)
 
 
 def _rank(view: TextView, hit: Hit) -> tuple[int, int]:
@@ -23,7 +30,7 @@ def find_comparison(view: TextView) -> dict[str, Any] | None:
     """The comparison condition named in the text, or None."""
     hits = [h for h in view.label_hits("COMPARATOR") if not view.sentences[h.sent].background]
     if not hits:
-        return None
+        return _usual_phrase(view)
     hit = min(hits, key=lambda h: _rank(view, h))
     return {
         "value": hit.value,
@@ -32,3 +39,19 @@ def find_comparison(view: TextView) -> dict[str, Any] | None:
         "text": view.text[hit.start : hit.end],
         "rule": hit.rule,
     }
+
+
+def _usual_phrase(view: TextView) -> dict[str, Any] | None:
+    """ "standard child health services", "usual foster care support": usual care by pattern."""
+    for m in _USUAL_RE.finditer(view.text):
+        if view.sentence_at(m.start()).background:
+            continue
+        value = "treatment as usual" if m.group("kind").lower() == "treatment" else "usual care"
+        return {
+            "value": value,
+            "start": m.start(),
+            "end": m.end(),
+            "text": m.group(0),
+            "rule": "comparison-usual-pattern",
+        }
+    return None

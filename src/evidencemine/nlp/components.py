@@ -64,7 +64,9 @@ class SampleSizeComponent:
 
 class CountryComponent:
     def __call__(self, doc: Doc) -> Doc:
-        results_of(doc)["countries"] = find_countries(_view(doc))
+        design = results_of(doc).get("design")
+        value = design["value"] if design else None
+        results_of(doc)["countries"] = find_countries(_view(doc), value)
         return doc
 
 
@@ -79,7 +81,9 @@ class TimepointComponent:
 class OutcomeComponent:
     def __call__(self, doc: Doc) -> Doc:
         points = doc.user_data.get(_POINTS_KEY, [])
-        results_of(doc)["outcomes"] = find_outcomes(_view(doc), points)
+        design = results_of(doc).get("design")
+        value = design["value"] if design else None
+        results_of(doc)["outcomes"] = find_outcomes(_view(doc), points, value)
         return doc
 
 

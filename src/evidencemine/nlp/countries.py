@@ -66,14 +66,25 @@ def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     return hit.kind != "demonym" or _demonym_ok(view, hit, nouns)
 
 
-def find_countries(view: TextView) -> list[dict[str, Any]]:
-    """Countries of the study, first mention first, each code once, with its evidence."""
+def find_countries(view: TextView, design: str | None = None) -> list[dict[str, Any]]:
+    """Countries of the study, first mention first, each code once, with its evidence.
+
+    Reviews take place nowhere (the countries they name are their studies'). A demonym counts
+    only when no country name or place does ("Chinese parents in Hong Kong" is HK).
+    """
+    if design in ("systematic-review", "meta-analysis"):
+        return []
     vetoes = view.label_hits("NOT_COUNTRY")
     nouns = view.rules.words("UNIT")
+    hits = [
+        h for h in view.label_hits("COUNTRY") if not _vetoed(h, vetoes) and _counts(view, h, nouns)
+    ]
+    if any(h.kind != "demonym" for h in hits):
+        hits = [h for h in hits if h.kind != "demonym"]
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for hit in view.label_hits("COUNTRY"):
-        if hit.value in seen or _vetoed(hit, vetoes) or not _counts(view, hit, nouns):
+    for hit in hits:
+        if hit.value in seen:
             continue
         seen.add(hit.value)
         found.append(

@@ -29,13 +29,28 @@ PRECEDENCE = (
 )
 _RANK = {value: rank for rank, value in enumerate(PRECEDENCE)}
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_AFTER_WORD_RE = re.compile(r"[\w][\w,'-]*")
 
 
 def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> bool:
-    """``Schools were randomly assigned``: a cluster noun shortly before the assignment phrase."""
-    before = view.text[max(view.sentences[hit.sent].start, hit.start - 60) : hit.start]
-    words = [w.lower() for w in _WORD_RE.findall(before)][-4:]
-    return any(w in cluster_units for w in words)
+    """A cluster noun is what was randomised: "Schools were randomly assigned", "villages were
+    randomised", "we randomised 24 villages", "randomly assigned 36 schools"."""
+    sentence = view.sentences[hit.sent]
+    window = view.text[max(sentence.start, hit.start - 60) : hit.start]
+    before = [w.lower() for w in _WORD_RE.findall(window)]
+    passive = view.text[hit.start : hit.end].lower().startswith(("were", "was"))
+    if before and before[-1] in ("were", "was"):
+        before, passive = before[:-1], True
+    if before and before[-1] in cluster_units:
+        return True
+    if passive and any(w in cluster_units for w in before[-3:]):
+        return True
+    after = view.text[hit.end : min(sentence.end, hit.end + 40)]
+    words = [w.lower() for w in _AFTER_WORD_RE.findall(after)][:3]
+    return bool(words) and (
+        words[0] in cluster_units
+        or (len(words) > 1 and words[0][0].isdigit() and words[1] in cluster_units)
+    )
 
 
 def _candidates(view: TextView) -> list[Hit]:

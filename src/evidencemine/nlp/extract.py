@@ -24,7 +24,11 @@ from evidencemine.nlp.pipeline import get_pipeline
 
 def _evidence(found: dict[str, Any], source: str) -> Evidence:
     return Evidence(
-        source=source, start=found["start"], end=found["end"], text=found["text"], rule=found["rule"]
+        source=source,
+        start=found["start"],
+        end=found["end"],
+        text=found["text"],
+        rule=found["rule"],
     )
 
 
@@ -71,7 +75,9 @@ def extraction_from_doc(doc: Doc, source: str) -> Extraction:
             for o in results.get("outcomes", [])
         ],
         timepoints_months=results.get("timepoints_months", []),
-        comparison=ComparisonFinding(value=comparison["value"], evidence=_evidence(comparison, source))
+        comparison=ComparisonFinding(
+            value=comparison["value"], evidence=_evidence(comparison, source)
+        )
         if comparison
         else None,
     )

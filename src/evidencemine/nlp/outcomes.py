@@ -16,23 +16,52 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from evidencemine.nlp.numbers import NUMBER
 from evidencemine.nlp.timepoints import TimePoint
 from evidencemine.nlp.view import Hit, Sentence, TextView
 
 _PAREN_RE = re.compile(r"\([^()]{0,160}\)|\[[^\[\]]{0,80}\]")
+_TIME_PHRASE_RE = re.compile(
+    rf"\b(?:at|by|after)\s+(?:the\s+|both\s+|each\s+)?(?:(?:{NUMBER})(?:\s*[-–]\s*|\s+)"
+    rf"(?:(?:and|or)\s+(?:{NUMBER})[\s-]*)?(?:months?|years?|weeks?)(?:[\s-]+(?:follow[- ]?ups?|"
+    r"post[- ]?\w+|later|assessments?))?|follow[- ]?ups?|post[- ]?(?:test|treatment|intervention)|"
+    r"posttest|baseline|the end of (?:the )?(?:treatment|intervention|programme|program))\b",
+    re.IGNORECASE,
+)
+_LEADING_PREP_RE = re.compile(
+    r"\s*(?:at|in|after|by|over|compared with|compared to|relative to|for|among|during|following|"
+    r"within|across|from|when|as expected|in contrast|at follow-up)\b[^,]{0,60},\s*",
+    re.IGNORECASE,
+)
+_LEAD_GUARD_RE = re.compile(
+    r"(?:\bto|\bwith|\bpredict\w*|associated with|related to|linked to|correlated with)\s*$",
+    re.IGNORECASE,
+)
+_NEW_SUBJECT_RE = re.compile(r",\s*and\s+|;\s*|,\s*while\s+|,\s*whereas\s+", re.IGNORECASE)
+_ANAPHORA_RE = re.compile(
+    r"^(?:these|this|the|such|those|both)\s+(?:differences?|effects?|gains|improvements?|benefits?|"
+    r"changes?|reductions?|increases?|findings?|results?)\b",
+    re.IGNORECASE,
+)
+_INTENSIFIERS = ("more", "greater", "higher", "larger")
+_INTENSITY = frozenset(
+    "moderate large small significant greater marked modest substantial slight clinically "
+    "significant trend trends".split()
+)
 _CLAUSE_SPLIT_RE = re.compile(
-    r";|:\s|,?\s+but\s+|,?\s+whereas\s+|,\s+while\s+|,\s+although\s+|,\s+though\s+|"
+    r";|:\s|(?<!small)(?<!modest)(?<!slight)(?<!weak),?\s+but\s+(?!significant|statistically)|,?\s+whereas\s+|,\s+while\s+|,\s+although\s+|,\s+though\s+|"
     r",\s+however,?\s+|,\s+with\s+the\s+exception\s+of\s+",
     re.IGNORECASE,
 )
 _BUT_NOT_RE = re.compile(r"\s*(?:not|none)\b\s*", re.IGNORECASE)
 _NEGATION_RE = re.compile(
-    r"\b(?:not|no|nor|neither|without|failed to|n't|did not|cannot|unlikely)\b(?:\s+\w+){0,2}\s*$",
+    r"\b(?:not|no|nor|neither|without|failed to|n't|did not|cannot|unlikely|little|limited)\b"
+    r"(?:\s+\w+){0,2}\s*$",
     re.IGNORECASE,
 )
 _INTRODUCER_RE = re.compile(
     r"\b(?:on measures of|on measures|on the measures of|in terms of|in relation to|with respect to|"
-    r"with regards? to|regarding|for|on|in|across|of)\s+",
+    r"with regards? to|regarding|for|on|in|across)\s+",
     re.IGNORECASE,
 )
 _ENDS_WITH_INTRODUCER_RE = re.compile(r"\b(?:in|on|of|for|in improving|in reducing)$", re.I)
@@ -53,17 +82,20 @@ _NONSTART = frozenset(
     "between among across in on for at over from to than compared relative with when during "
     "after before by were was is are be been being had has have that which who whose as "
     "versus vs following within while whereas but and or time this these those it they "
-    "there here favouring favoring among".split()
+    "there here favouring favoring among emerged found observed seen detected noted evident "
+    "existed occurred obtained apparent present of".split()
 )
 _STOP = frozenset(
-    "than compared relative between among after following over from during when which that "
+    "than compared relative between among after following over from when which that predicted "
     "were was is are had has have did remained as versus vs whereas while although but "
-    "because within across using measured assessed reported at by who whose whom on "
-    "respectively suggesting indicating although though with".split()
+    "because within across using measured assessed at by who whose whom on "
+    "respectively suggesting indicating although though with showed reported demonstrated "
+    "displayed exhibited scored experienced made produced led resulted predicts predict".split()
 )
 _GROUP_INTRO = frozenset({"in", "for", "among", "across", "of"})
 _LEADING_RE = re.compile(
-    r"^(?:(?:the|a|an|their|its|his|her|both|either|neither|any|all|each|overall|"
+    r"(?:(?:the|a|an|their|its|his|her|both|either|neither|any|all|each|overall|on|in|for|"
+    r"more|less|likely to(?: be| have)?|"
     r"measures? of|levels? of|rates? of|scores? (?:on|for|of)|reports? of|ratings? of|"
     r"changes? in|improvements? in|effects? (?:on|of)|differences? in|outcomes? of|"
     r"significant|statistically|significantly|self-reported|observed)\s+)+",
@@ -71,6 +103,7 @@ _LEADING_RE = re.compile(
 )
 _TRAILING_RE = re.compile(
     r"(?:\s+(?:scores?|levels?|ratings?|measures?|over time|respectively|overall|outcomes? only|"
+    r"scales?|subscales?|questionnaires?|inventory|"
     r"were|was|also|both|at|in|on|for|of|the|and|or))+$",
     re.IGNORECASE,
 )
@@ -81,7 +114,7 @@ _SUBJECT_LEAD_RE = re.compile(
 )
 _SUBJECT_TAIL_RE = re.compile(
     r"(?:\s+(?:were|was|is|are|have|has|had|did|do|does|remained|also|both|all|significantly|"
-    r"statistically|not|scores|levels|each))+\s*$",
+    r"statistically|not|scores|levels|each|small|large|moderate|and|slightly))+\s*$",
     re.IGNORECASE,
 )
 _ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ory", "ian")
@@ -105,9 +138,16 @@ class Item:
     end: int
 
 
-def mask_parentheses(text: str) -> str:
-    """``text`` with bracketed asides blanked out (same length, so offsets still hold)."""
-    return _PAREN_RE.sub(lambda m: " " * len(m.group(0)), text)
+def mask_asides(text: str) -> str:
+    """``text`` with bracketed asides and "at 12 months"-style time phrases blanked out (same
+    length, so offsets still hold), so that lists of outcomes run across them."""
+    blanked = _PAREN_RE.sub(lambda m: " " * len(m.group(0)), text)
+    return _TIME_PHRASE_RE.sub(lambda m: " " * len(m.group(0)), blanked)
+
+
+def population_words(view: TextView) -> frozenset[str]:
+    """Words that name groups or populations (GROUP lexicon plus unit nouns)."""
+    return view.rules.words("GROUP") | view.rules.words("UNIT")
 
 
 def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -130,8 +170,13 @@ def _is_group_phrase(text: str, start: int, end: int, groups: frozenset[str]) ->
 
 def _list_end(text: str, start: int, end: int, groups: frozenset[str]) -> int:
     stop = end
+    previous = ""
     for word, w_start, _ in _words(text, start, end):
         lower = word.lower()
+        continues = lower in ("on", "in") and previous in ("or", "and", ",")
+        previous = lower
+        if continues:
+            continue
         if lower in {".", ";", ":", "(", ")", "[", "="} or lower in _STOP:
             stop = w_start
             break
@@ -160,15 +205,16 @@ def _split_items(text: str, start: int, end: int) -> list[Item]:
 
 
 def _is_modifier_only(text: str) -> bool:
+    """ "social" in "social and emotional skills": an item that only modifies the next one."""
     words = text.split()
-    if len(words) != 1:
+    if not words:
         return False
-    word = words[0].lower()
-    return word in _ADJ_WORDS or word.endswith(_ADJ_SUFFIXES)
+    word = words[-1].lower()
+    return word in _ADJ_WORDS or (word.endswith(_ADJ_SUFFIXES) and len(word) > 4)
 
 
 def _clean_item(item: Item, view: TextView, groups: frozenset[str]) -> Item | None:
-    raw = item.text
+    raw = item.text.rstrip()
     lead = _LEADING_RE.match(raw)
     offset = lead.end() if lead else 0
     tail = _TRAILING_RE.search(raw, offset)
@@ -219,7 +265,7 @@ def _after_start(text: str, cue: Cue, end: int, groups: frozenset[str]) -> int |
 
 
 def _items_after(text: str, cue: Cue, end: int, view: TextView) -> list[Item]:
-    groups = view.rules.words("GROUP")
+    groups = population_words(view)
     start = _after_start(text, cue, end, groups)
     if start is None:
         return []
@@ -227,22 +273,26 @@ def _items_after(text: str, cue: Cue, end: int, view: TextView) -> list[Item]:
     return _split_items(text, start, stop) if stop > start else []
 
 
+def _strip_leading_phrase(text: str, begin: int, end: int) -> int:
+    """Skip "At 12 months," / "Compared with controls," before a subject."""
+    m = _LEADING_PREP_RE.match(text, begin, end)
+    return m.end() if m else begin
+
+
 def _items_before(text: str, start: int, cue_start: int, view: TextView) -> list[Item]:
-    groups = view.rules.words("GROUP")
+    groups = population_words(view)
     segment = text[start:cue_start]
     if re.search(r"\bthere (?:was|were|is|are)\b|\bwe\b|\bno\b", segment, re.IGNORECASE):
         return []
     that = max(segment.rfind(" that "), segment.rfind(" whether "))
-    offset = that + len(" that ") if that >= 0 else 0
-    lead = _SUBJECT_LEAD_RE.match(segment, offset)
-    offset = lead.end() if lead else offset
-    tail = _SUBJECT_TAIL_RE.search(segment, offset)
-    end = start + (tail.start() if tail else len(segment))
-    begin = start + offset
+    begin = start + (that + len(" that ") if that >= 0 else 0)
+    lead = _SUBJECT_LEAD_RE.match(text, begin, cue_start)
+    begin = _strip_leading_phrase(text, lead.end() if lead else begin, cue_start)
+    words = _LEADING_RE.match(text, begin, cue_start)
+    begin = words.end() if words else begin
+    tail = _SUBJECT_TAIL_RE.search(text, begin, cue_start)
+    end = tail.start() if tail else cue_start
     if begin >= end or _is_group_phrase(text, begin, end, groups):
-        return []
-    first = _words(text, begin, end)[:1]
-    if first and first[0][0].lower() in groups and text[first[0][2] : first[0][2] + 1] != "'":
         return []
     stop = _list_end(text, begin, end, groups)
     return _split_items(text, begin, stop) if stop > begin else []
@@ -277,28 +327,47 @@ def _direction(cue_value: str, item: str, view: TextView) -> str:
     return cue_value
 
 
+def _overlaps(hit: Hit, others: list[Hit]) -> bool:
+    return any(o.start < hit.end and hit.start < o.end for o in others)
+
+
 def _sentence_cues(view: TextView, sentence: Sentence, masked: str) -> list[Cue]:
+    comparators = [h for h in view.label_hits("COMPARATOR") if h.sent == sentence.index]
     cues: list[Cue] = []
     for hit in view.label_hits("DIRECTION"):
-        if hit.sent != sentence.index:
+        if hit.sent != sentence.index or _overlaps(hit, comparators):
             continue
         cue = _cue_from_hit(hit, masked, sentence)
         if cue is None:
             continue
         if cues and _only_adverbs_between(masked, cues[-1].end, cue.start):
             prev = cues.pop()
-            value = prev.value if prev.value not in ("up", "down") else cue.value
-            value = cue.value if cue.value not in ("up", "down") else value
+            value = _combined_value(prev, cue, masked)
             cue = Cue(value, cue.kind, cue.rule, prev.start, cue.end)
         cues.append(cue)
     return cues
+
+
+def _combined_value(prev: Cue, cue: Cue, text: str) -> str:
+    """The direction of two adjacent cues: "greater reductions" is a reduction, "decreased
+    significantly more" a decrease, "greater improvements" an improvement."""
+    polar = ("up", "down")
+    if prev.value in polar and cue.value not in polar:
+        return cue.value
+    if cue.value in polar and prev.value not in polar:
+        return prev.value
+    if text[prev.start : prev.end].lower().endswith(_INTENSIFIERS):
+        return cue.value
+    return prev.value
 
 
 def _cue_from_hit(hit: Hit, masked: str, sentence: Sentence) -> Cue | None:
     if masked[hit.start : hit.start + 1] == " ":
         return None  # inside a masked aside
     before = masked[max(sentence.start, hit.start - 30) : hit.start]
-    if hit.kind == "lead" and re.search(r"\bto\s*$", before, re.IGNORECASE):
+    if hit.kind == "lead" and (
+        _LEAD_GUARD_RE.search(before) or masked[hit.end : hit.end + 1] in ("-", "–")
+    ):
         return None
     value = hit.value
     if value in ("positive", "up", "down") and _NEGATION_RE.search(before):
@@ -314,14 +383,14 @@ def _only_adverbs_between(text: str, start: int, end: int) -> bool:
 
 def _clauses(masked: str, sentence: Sentence) -> list[tuple[int, int, bool]]:
     """``(start, end, but_not)`` for each clause of the sentence."""
-    out = []
+    bounds = []
     pos = sentence.start
     for m in _CLAUSE_SPLIT_RE.finditer(masked, sentence.start, sentence.end):
-        out.append((pos, m.start(), False))
+        bounds.append((pos, m.start()))
         pos = m.end()
-    out.append((pos, sentence.end, False))
+    bounds.append((pos, sentence.end))
     result = []
-    for start, end, _ in out:
+    for start, end in bounds:
         m = _BUT_NOT_RE.match(masked, start)
         result.append((start, end, bool(m and m.end() < end)))
     return result
@@ -333,78 +402,140 @@ def _skip_sentence(view: TextView, sentence: Sentence) -> bool:
     return bool(re.search(r"\bwill\b", view.text[sentence.start : sentence.end]))
 
 
+def _subject_start(masked: str, cues: list[Cue], i: int, clause_start: int) -> int | None:
+    """Where the subject of cue ``i`` starts: the clause start for the first cue, else after
+    ", and" / "; " between the previous cue and this one (a new subject); None otherwise."""
+    if i == 0:
+        return clause_start
+    gap = masked[cues[i - 1].end : cues[i].start]
+    m = None
+    for m in _NEW_SUBJECT_RE.finditer(gap):
+        pass
+    return cues[i - 1].end + m.end() if m else None
+
+
+def _subject_items(
+    view: TextView, masked: str, cues: list[Cue], i: int, clause_start: int
+) -> list[Item]:
+    """The subject of cue ``i``; after a skipped cue ("X improved in both groups with no
+    difference"), the subject of that cue."""
+    if i > 0 and cues[i - 1].value == "skip":
+        i -= 1
+    subject_at = _subject_start(masked, cues, i, clause_start)
+    if subject_at is None:
+        return []
+    return _items_before(masked, subject_at, cues[i].start, view)
+
+
 def _clause_findings(
     view: TextView, masked: str, clause: tuple[int, int, bool], cues: list[Cue]
-) -> list[tuple[Item, str, str, int]]:
+) -> list[tuple[list[Item], Cue]]:
     start, end, but_not = clause
     inside = [c for c in cues if start <= c.start < end]
     if but_not and not inside:
         m = _BUT_NOT_RE.match(masked, start)
-        pos = m.end() if m else start
-        inside = [Cue("null", "noun", "outcome-but-not", start, pos)]
+        inside = [Cue("null", "noun", "outcome-but-not", start, m.end() if m else start)]
     found = []
     for i, cue in enumerate(inside):
         scope_end = inside[i + 1].start if i + 1 < len(inside) else end
-        items = _items_after(masked, cue, scope_end, view)
-        if not items and i == 0:
-            items = _items_before(masked, start, cue.start, view)
-        for item in items:
-            found.append((item, cue.value, cue.rule, cue.start))
+        items = [] if cue.value == "skip" else _items_after(masked, cue, scope_end, view)
+        takes_subject = cue.kind != "noun" or cue.value in ("null", "mixed")
+        if not items and takes_subject:
+            items = _subject_items(view, masked, inside, i, start)
+        if items and cue.value != "skip":
+            found.append((items, cue))
     return found
 
 
-def _within_group_only(sentence: Sentence) -> bool:
-    return "withingroup" in sentence.flags and "comparative" not in sentence.flags
+def _within_group_only(view: TextView, sentence: Sentence, cues: list[Cue]) -> bool:
+    if "withingroup" not in sentence.flags:
+        return False
+    return "comparative" not in sentence.flags or any(c.value == "null" for c in cues)
 
 
-def find_outcomes(view: TextView, timepoints: list[TimePoint]) -> list[dict[str, Any]]:
-    """Outcomes with direction, one entry per distinct outcome, with evidence and time points."""
-    masked = mask_parentheses(view.text)
-    groups = view.rules.words("GROUP")
-    merged: dict[str, dict[str, Any]] = {}
+def _anaphora(item: Item) -> bool:
+    """"these gains were maintained": the subject points back at the last outcomes."""
+    return bool(_ANAPHORA_RE.match(re.sub(r"^[\s,]*(?:and|but)?\s*", "", item.text)))
+
+
+class _Collector:
+    """Outcomes found so far, merged by name (positive and null for one outcome is mixed)."""
+
+    def __init__(self, view: TextView) -> None:
+        self.view = view
+        self.groups = population_words(view)
+        self.merged: dict[str, dict[str, Any]] = {}
+        self.last: list[str] = []
+
+    def add(self, items: list[Item], cue: Cue, months: list[float]) -> None:
+        added = []
+        for raw in items:
+            if _anaphora(raw):
+                if cue.value not in ("null", "negative", "positive"):
+                    continue
+                for key in self.last:
+                    self._update(key, cue.value, months)
+                continue
+            item = _clean_item(raw, self.view, self.groups)
+            if item is None or item.text.lower() in _INTENSITY:
+                continue
+            direction = _direction(cue.value, item.text, self.view)
+            self._merge(item, direction, cue, months)
+            added.append(item.text.lower())
+        if added:
+            self.last = added
+
+    def _update(self, key: str, direction: str, months: list[float]) -> None:
+        entry = self.merged[key]
+        if entry["direction"] != direction:
+            entry["direction"] = "mixed"
+        entry["timepoints_months"] = sorted({*entry["timepoints_months"], *months})
+
+    def _merge(self, item: Item, direction: str, cue: Cue, months: list[float]) -> None:
+        key = item.text.lower()
+        if key in self.merged:
+            self._update(key, direction, months)
+            return
+        start, end = min(cue.start, item.start), max(item.end, cue.end)
+        self.merged[key] = {
+            "outcome": item.text,
+            "direction": direction,
+            "timepoints_months": months,
+            "start": start,
+            "end": end,
+            "text": self.view.text[start:end],
+            "rule": cue.rule,
+        }
+
+
+NO_OUTCOME_DESIGNS = frozenset({"qualitative", "cross-sectional", "case-control", "cohort"})
+
+
+def find_outcomes(
+    view: TextView, timepoints: list[TimePoint], design: str | None = None
+) -> list[dict[str, Any]]:
+    """Outcomes with direction, one entry per distinct outcome, with evidence and time points.
+
+    Observational and qualitative designs report associations or themes, not effects: none.
+    """
+    if design in NO_OUTCOME_DESIGNS:
+        return []
+    masked = mask_asides(view.text)
+    collector = _Collector(view)
     for sentence in view.sentences:
         if _skip_sentence(view, sentence):
             continue
         cues = _sentence_cues(view, sentence, masked)
-        if _within_group_only(sentence):
-            cues = [c for c in cues if c.value in ("null", "negative", "mixed")]
+        if _within_group_only(view, sentence, cues):
+            for cue in cues:
+                if cue.value in ("positive", "up", "down"):
+                    cue.value = "skip"
         if not cues and not re.search(r"\bbut\s+not\b", masked[sentence.start : sentence.end]):
             continue
         months = sorted(
             {p.months for p in timepoints if sentence.start <= p.start < sentence.end and p.months}
         )
         for clause in _clauses(masked, sentence):
-            for raw, value, rule, cue_start in _clause_findings(view, masked, clause, cues):
-                item = _clean_item(raw, view, groups)
-                if item is None:
-                    continue
-                direction = _direction(value, item.text, view)
-                _merge(merged, view, item, direction, rule, cue_start, months)
-    return list(merged.values())
-
-
-def _merge(
-    merged: dict[str, dict[str, Any]],
-    view: TextView,
-    item: Item,
-    direction: str,
-    rule: str,
-    cue_start: int,
-    months: list[float],
-) -> None:
-    key = item.text.lower()
-    if key in merged:
-        if merged[key]["direction"] != direction:
-            merged[key]["direction"] = "mixed"
-        merged[key]["timepoints_months"] = sorted({*merged[key]["timepoints_months"], *months})
-        return
-    start, end = min(cue_start, item.start), max(item.end, cue_start)
-    merged[key] = {
-        "outcome": item.text,
-        "direction": direction,
-        "timepoints_months": months,
-        "start": start,
-        "end": end,
-        "text": view.text[start:end],
-        "rule": rule,
-    }
+            for items, cue in _clause_findings(view, masked, clause, cues):
+                collector.add(items, cue, months)
+    return list(collector.merged.values())

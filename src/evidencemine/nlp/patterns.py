@@ -26,7 +26,9 @@ from evidencemine.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-PHRASE_LABELS = frozenset({"DESIGN", "COUNTRY", "NOT_COUNTRY", "DIRECTION", "COMPARATOR", "CONTEXT"})
+PHRASE_LABELS = frozenset(
+    {"DESIGN", "COUNTRY", "NOT_COUNTRY", "DIRECTION", "COMPARATOR", "CONTEXT"}
+)
 LEXICON_LABELS = frozenset({"UNIT", "NONCOUNT", "POLARITY", "NONOUTCOME", "GROUP", "COUNTRY_SKIP"})
 _REQUIRED = ("id", "label", "pattern")
 _US_SPELLINGS = (

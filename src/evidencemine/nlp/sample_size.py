@@ -28,7 +28,8 @@ _SUBGROUP_RE = re.compile(
     re.IGNORECASE,
 )
 _VERB_COUNT_RE = re.compile(
-    rf"(?<![\w.,/=-])(?P<n>{NUMBER})\s+(?:\([^)]{{0,30}}\)\s+)?(?:\w+\s+)?(?:were|was|had)?\s*"
+    rf"(?<![\w.,/=-])(?P<n>{NUMBER})\s+(?:\([^)]{{0,30}}\)\s+)?(?:[\w-]+\s+(?:and\s+)?)?"
+    r"(?:were|was|had)?\s*"
     r"(?:randomly\s+|successfully\s+|subsequently\s+)?(?P<verb>randomi[sz]ed|allocated|assigned|"
     r"enrolled|recruited|completed|analy[sz]ed|retained|participated|took part|provided)",
     re.IGNORECASE,
@@ -53,7 +54,7 @@ _AGE_PREFIX_RE = re.compile(
 _ENROL_RE = re.compile(
     r"randomi[sz]|randomly|allocated|assigned|enrol|recruit|participat|took part|comprised|"
     r"consisted|sample (?:of|consisted|included|comprised)|total of|were included|included \d|"
-    r"were studied|took part|N\s*=",
+    r"were studied|took part|participants|N\s*=",
     re.IGNORECASE,
 )
 _ANALYSED_RE = re.compile(
@@ -66,6 +67,7 @@ _SCREEN_RE = re.compile(
     r"identified|excluded|refused|records|abstracts",
     re.IGNORECASE,
 )
+_CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
 _TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
 
 
@@ -217,23 +219,33 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
         n = parse_int(m.group("n"))
         if n is None or _skip_number(view, m.start(), n, m.group("n")):
             continue
-        if _unit_after(view, m.end("n")) is False:
+        unit = _unit_after(view, m.end("n"))
+        if unit is False or (isinstance(unit, tuple) and unit[1] != "participant"):
             continue
         found.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-count-verb"))
     return found
 
 
+def _windows(view: TextView, cand: Candidate) -> tuple[str, str]:
+    """The clause around a candidate: ``(before + own text, own text + after)``."""
+    sentence = view.sentence_at(cand.start)
+    before = view.text[max(sentence.start, cand.start - 40) : cand.start]
+    before = before[before.rfind(";") + 1 :]
+    after = view.text[cand.end : min(sentence.end, cand.end + 60)]
+    cut = _CLAUSE_END_RE.search(after)
+    after = after[: cut.start()] if cut else after
+    own = view.text[cand.start : cand.end]
+    return before + own, own + after
+
+
 def _score(view: TextView, cand: Candidate) -> None:
     sentence = view.sentence_at(cand.start)
-    lo = max(sentence.start, cand.start - 80)
-    window = view.text[lo : min(sentence.end, cand.end + 80)]
-    enrol = bool(_ENROL_RE.search(window))
-    analysed = bool(_ANALYSED_RE.search(view.text[cand.start : min(sentence.end, cand.end + 60)]))
-    screened = bool(_SCREEN_RE.search(window))
+    before, after = _windows(view, cand)
+    enrol = bool(_ENROL_RE.search(before) or _ENROL_RE.search(after))
+    analysed = bool(_ANALYSED_RE.search(after))
+    screened = bool(_SCREEN_RE.search(after) or _SCREEN_RE.search(before[-25:]))
     cand.role = "randomised" if enrol else "analysed" if analysed else ""
-    if cand.role == "analysed" and enrol:
-        cand.role = "randomised"
-    cand.score += 2 * enrol + 1 * analysed - 3 * (screened and not enrol)
+    cand.score += 2 * enrol - 1 * (analysed and not enrol) - 3 * (screened and not enrol)
     if _TOTAL_OF_RE.search(view.text[max(0, cand.start - 25) : cand.start]):
         cand.score += 3
     if sentence.background:

@@ -45,7 +45,10 @@ _BEFORE_AGE_RE = re.compile(
     re.IGNORECASE,
 )
 _AGE_WORD_RE = re.compile(r"(?:\baged?|\bages|\bage of|\bbetween)\s*$", re.IGNORECASE)
-_BEFORE_OK_RE = re.compile(r"(?:\bat|\bat the|\bat both|\bat each|\bby|\bat ages?)\s*$", re.I)
+_BEFORE_OK_RE = re.compile(
+    r"(?:\bat|\bat the|\bat both|\bat each|\bby|\bafter|\bbaseline\s*(?:,|and)|\bbaseline,\s*and)\s*$",
+    re.IGNORECASE,
+)
 _FOLLOW_BEFORE_RE = re.compile(r"follow[- ]?(?:up|ups)\b[^.;]{0,40}$", re.IGNORECASE)
 _BASELINE_RE = re.compile(
     r"\b(?:at|from|between|since)\s+baseline\b|\bbaseline\s*(?:,|and\b|to\b|\(|through\b)",

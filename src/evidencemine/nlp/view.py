@@ -15,7 +15,14 @@ from spacy.tokens import Doc
 from evidencemine.nlp.patterns import RuleSet
 
 SPAN_KEYS = ("em_lower", "em_cased")
-_HEADING_RE = re.compile(r"(?:^|(?<=[\s.]))([A-Z][A-Z /&-]{2,40}):")
+_HEADING_RE = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|OBJECTIVES?|AIMS?|"
+    r"PURPOSE|GOALS?|(?:MATERIALS AND )?METHODS?(?: AND FINDINGS)?|DESIGN|SETTINGS?|PARTICIPANTS|"
+    r"INTERVENTIONS?|(?:MAIN )?OUTCOME MEASURES|MEASURES|OUTCOMES?|RESULTS?|FINDINGS|"
+    r"CONCLUSIONS?|DISCUSSION|INTERPRETATION|IMPLICATIONS|LIMITATIONS|PROCEDURES?|SAMPLE)"
+    r"(?: AND [A-Z]+)?)\s*:",
+    re.IGNORECASE,
+)
 _BACKGROUND_HEADINGS = ("BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE")
 _OBJECTIVE_HEADINGS = ("OBJECTIVE", "AIM", "PURPOSE", "GOAL", "QUESTION")
 _RESULT_HEADINGS = ("RESULT", "FINDING", "CONCLUSION", "OUTCOME", "DISCUSSION", "INTERPRETATION")
@@ -110,7 +117,7 @@ def _sections(text: str, sentences: list[Sentence]) -> None:
         for position, name in headings:
             if position > sentence.start + 2:
                 break
-            current = name
+            current = name.upper()
         if current.startswith(_BACKGROUND_HEADINGS):
             sentence.section = "background"
         elif current.startswith(_OBJECTIVE_HEADINGS):
