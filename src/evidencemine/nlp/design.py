@@ -54,7 +54,7 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
 
 
 def _candidates(view: TextView) -> list[Hit]:
-    hits = [h for h in view.label_hits("DESIGN") if h.kind != "protocol"]
+    hits = [h for h in view.label_hits("DESIGN") if h.value != "protocol"]
     own = [h for h in hits if not view.sentences[h.sent].background]
     return own or hits
 

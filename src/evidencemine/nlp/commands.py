@@ -1,0 +1,115 @@
+"""``evidencemine extract`` and ``evidencemine eval``: register them on the CLI's subparsers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from evidencemine.errors import EvidenceMineError, InputError
+from evidencemine.models import Extraction
+from evidencemine.nlp.evaluate import ebmnlp_hit_rate, evaluate_gold, format_table, read_jsonl
+from evidencemine.nlp.extract import extract_text, extract_texts
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def extraction_json(extraction: Extraction) -> dict[str, Any]:
+    """The CLI result object: design, sample_size, countries, outcomes, timepoints_months,
+    comparison (see design.md, "CLI contract")."""
+    data = extraction.model_dump(mode="json")
+    return {
+        "design": data["design"],
+        "sample_size": data["sample_size"],
+        "countries": data["countries"],
+        "outcomes": data["outcomes"],
+        "timepoints_months": data["timepoints_months"],
+        "comparison": data["comparison"],
+    }
+
+
+def _read_text(path: str) -> tuple[str, str]:
+    if path == "-":
+        return "stdin", sys.stdin.read()
+    try:
+        return f"file:{path}", Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read file: {err}", source=path) from err
+
+
+def _jsonl_items(path: Path) -> list[tuple[Any, str]]:
+    items = []
+    for number, data in read_jsonl(path):
+        if "id" not in data or not isinstance(data.get("text"), str):
+            raise InputError(f"line {number}: needs an id and a string text", source=str(path))
+        items.append((data["id"], data["text"]))
+    return items
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    """Handler of ``extract``: one text to one JSON object, or JSONL to JSONL."""
+    try:
+        if args.jsonl:
+            items = _jsonl_items(Path(args.jsonl))
+            results = extract_texts((str(item_id), text) for item_id, text in items)
+            for (item_id, _), extraction in zip(items, results, strict=True):
+                line = {"id": item_id, **extraction_json(extraction)}
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            return EXIT_OK
+        source, text = _read_text(args.path)
+        result = extraction_json(extract_text(text, source=source))
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return EXIT_OK
+    except EvidenceMineError as err:
+        sys.stderr.write(f"evidencemine: {err}\n")
+        return EXIT_USAGE
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Handler of ``eval``: per-field figures on a gold JSONL file, as a table or JSON."""
+    try:
+        figures: dict[str, Any] = {}
+        if args.gold:
+            figures = evaluate_gold(Path(args.gold))
+        if args.ebmnlp:
+            figures["ebmnlp_sample_size"] = ebmnlp_hit_rate(Path(args.ebmnlp))
+    except EvidenceMineError as err:
+        sys.stderr.write(f"evidencemine: {err}\n")
+        return EXIT_USAGE
+    if not figures:
+        sys.stderr.write("evidencemine: give a gold file or --ebmnlp PATH\n")
+        return EXIT_USAGE
+    if args.json:
+        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(figures) + "\n")
+    return EXIT_OK
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``extract`` and ``eval`` subcommands (handler in ``args.handler``)."""
+    extract = subparsers.add_parser(
+        "extract",
+        help="extract design, sample size, countries, outcomes, time points from text",
+        description="Free text (an abstract) to JSON on stdout; --jsonl for one result per line.",
+    )
+    extract.add_argument("path", nargs="?", default="-", help="text file, or - for stdin")
+    extract.add_argument(
+        "--jsonl", metavar="FILE", help='lines {"id": ..., "text": ...}; one JSON line out each'
+    )
+    extract.set_defaults(handler=run_extract)
+    evaluate = subparsers.add_parser(
+        "eval",
+        help="score the extraction against a gold JSONL file",
+        description="Per-field figures: design accuracy, sample size, countries, outcomes, "
+        "time points, comparison.",
+    )
+    evaluate.add_argument("gold", nargs="?", help="gold JSONL file")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.add_argument(
+        "--ebmnlp", metavar="PATH", help="also report the sample-size hit rate on EBM-NLP JSONL"
+    )
+    evaluate.set_defaults(handler=run_eval)
