@@ -18,7 +18,8 @@ from evidencemine.models import (
     StudyOutcome,
     StudySample,
 )
-from evidencemine.nlp import extract_texts
+from evidencemine.nlp import extract_text, extract_texts
+from evidencemine.papers import Paper, extract_paper
 
 DESIGN_LABELS = {
     "rct": "RCT",
@@ -66,7 +67,21 @@ def extract_page_facts(record: ProgrammeRecord) -> ProgrammeRecord:
         _apply_page_fields(study, key, results)
         if record.source.kind == "research-project":
             _apply_summary(study, key, results)
+        elif record.source.kind == "study-paper":
+            _apply_paper(record, study, key)
     return record
+
+
+def _apply_paper(record: ProgrammeRecord, study: Study, key: str) -> None:
+    """A paper's abstract (methods for a missing N or country) describes its one study."""
+    methods = next((s.text for s in record.programme.sections if s.heading == "Methods"), None)
+    paper = Paper(source=key, abstract=record.programme.summary, methods=methods)
+    found = extract_paper(paper, lambda text, source: extract_text(text, source=source))
+    if found is None:
+        return
+    _apply_summary(study, key, {f"{key}/summary": found})
+    if found.sample_size:
+        study.sample = StudySample(text=found.sample_size.evidence.text, size=found.sample_size)
 
 
 def _apply_page_fields(study: Study, key: str, results: dict[str, Extraction]) -> None:

@@ -345,7 +345,7 @@ class Review(Model):
 class SourceInfo(Model):
     url: str | None = None
     path: str | None = None
-    kind: Literal["eif-guidebook", "research-project"]
+    kind: Literal["eif-guidebook", "research-project", "study-paper"]
     media_type: str
     fetched_at: datetime | None = None
     content_sha256: str

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from evidencemine.documents.model import Document
 from evidencemine.errors import UnknownKindError
 from evidencemine.models import ProgrammeRecord
-from evidencemine.sources import eif, research_project
+from evidencemine.sources import eif, paper, research_project
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     Adapter(
         research_project.KIND, research_project.detect, research_project.parse_research_project_page
     ),
+    Adapter(paper.KIND, paper.detect, paper.parse_paper_page),
 )
 KINDS = tuple(adapter.kind for adapter in ADAPTERS)
 MIN_SCORE = 0.4
