@@ -48,28 +48,31 @@ class TaskRunners:
     kind: str
 
 
-def dask_task_runner(settings: Settings) -> TaskRunner[Any]:
-    """A DaskTaskRunner on ``runner.dask_address``, else on a new LocalCluster."""
+def dask_task_runner(settings: Settings, api_url: str | None = None) -> TaskRunner[Any]:
+    """A DaskTaskRunner on ``runner.dask_address``, else on a new LocalCluster whose worker
+    processes report to the Prefect API at ``api_url`` (the flow's own, also an ephemeral
+    one; workers of an existing cluster need their own ``PREFECT_API_URL``)."""
     from prefect_dask import DaskTaskRunner
 
     if settings.runner.dask_address:
         return DaskTaskRunner(address=settings.runner.dask_address)
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": settings.runner.dask_workers,
-            "threads_per_worker": 1,
-            "processes": True,
-            "dashboard_address": None,
-        }
-    )
+    cluster = {
+        "n_workers": settings.runner.dask_workers,
+        "threads_per_worker": 1,
+        "processes": True,
+        "dashboard_address": ":0",
+    }
+    if api_url:
+        cluster["env"] = {"PREFECT_API_URL": api_url}
+    return DaskTaskRunner(cluster_kwargs=cluster)
 
 
 @contextmanager
-def task_runners(settings: Settings) -> Iterator[TaskRunners]:
+def task_runners(settings: Settings, api_url: str | None = None) -> Iterator[TaskRunners]:
     """Started task runners from ``settings.runner`` (shut down on exit)."""
     with ExitStack() as stack:
         io = stack.enter_context(ThreadPoolTaskRunner(max_workers=settings.runner.max_workers))
         cpu = io
         if settings.runner.task_runner == "dask":
-            cpu = stack.enter_context(dask_task_runner(settings))
+            cpu = stack.enter_context(dask_task_runner(settings, api_url))
         yield TaskRunners(io=io, cpu=cpu, kind=settings.runner.task_runner)

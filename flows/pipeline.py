@@ -28,6 +28,7 @@ import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Pref
 # isort: split
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.client.orchestration import get_client  # noqa: E402
 from prefect.client.schemas.objects import TaskRun  # noqa: E402
 from prefect.futures import PrefectFuture  # noqa: E402
 from prefect.runtime import flow_run  # noqa: E402
@@ -196,7 +197,7 @@ def extract_all(
     futures = [
         runners.cpu.submit(
             extract.with_options(task_run_name=f"extract {n}/{len(chunks)} ({len(chunk)} records)"),
-            {"records": quote(chunk)},
+            {"records": chunk},
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
@@ -213,6 +214,12 @@ def finish_pages(
     return report_run(quote(state), quote(client))
 
 
+def api_url() -> str:
+    """The Prefect API this flow run reports to (also a temporary one)."""
+    with get_client(sync_client=True) as client:
+        return str(client.api_url)
+
+
 def run_pipeline(
     settings: Settings,
     source_names: Sequence[str] | None = None,
@@ -227,7 +234,7 @@ def run_pipeline(
         settings.runner.task_runner,
         settings.output.dir,
     )
-    with HttpClient(settings) as client, task_runners(settings) as runners:
+    with HttpClient(settings) as client, task_runners(settings, api_url()) as runners:
         pages = discover(quote(state), quote(client), source_names, limit)
         fetch_pages(
             state,

@@ -1,0 +1,128 @@
+"""Serve the deployments of ``prefect.yaml`` against the Prefect server in PREFECT_API_URL.
+
+    prefect server start                                    # another terminal
+    python flows/serve.py [--config FILE] [--cron "0 3 * * 1"] [--timezone Europe/London]
+
+The deployments (names, entrypoints, parameters, cron and timezone) come from ``prefect.yaml``
+so that ``prefect deploy`` and serving agree; ``--cron`` / ``--timezone`` (or the variables
+``EVIDENCEMINE_SCHEDULE_CRON`` / ``EVIDENCEMINE_SCHEDULE_TIMEZONE``) change the schedule of
+the scheduled deployment, and ``--config`` becomes every deployment's ``config`` parameter.
+Flow runs start in the checkout (relative settings such as ``output`` resolve there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script
+    sys.path.insert(0, str(REPO))
+
+import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Prefect loads)
+
+# isort: split
+import yaml  # noqa: E402
+from prefect import Flow, serve  # noqa: E402
+from prefect.deployments.runner import RunnerDeployment  # noqa: E402
+from prefect.schedules import Cron  # noqa: E402
+
+PREFECT_YAML = REPO / "prefect.yaml"
+log = logging.getLogger("evidencemine.flows.serve")
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentSpec:
+    """One deployment of ``prefect.yaml``: what serving needs of it."""
+
+    name: str
+    entrypoint: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: dict[str, Any] = field(default_factory=dict)
+    crons: tuple[tuple[str, str | None], ...] = ()  # (cron, timezone)
+
+
+def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
+    """The deployments listed in ``prefect.yaml``."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    return [
+        DeploymentSpec(
+            name=item["name"],
+            entrypoint=item["entrypoint"],
+            description=item.get("description") or "",
+            tags=tuple(item.get("tags") or ()),
+            parameters=dict(item.get("parameters") or {}),
+            crons=tuple(
+                (s["cron"], s.get("timezone"))
+                for s in item.get("schedules") or ()
+                if "cron" in s and s.get("active", True)
+            ),
+        )
+        for item in data["deployments"]
+    ]
+
+
+def load_flow(entrypoint: str) -> Flow[..., Any]:
+    """``flows/pipeline.py:guidebook_pipeline`` → the flow object (imported as a module)."""
+    path, name = entrypoint.split(":")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    return getattr(module, name)
+
+
+def to_deployment(
+    spec: DeploymentSpec,
+    *,
+    cron: str | None = None,
+    timezone: str | None = None,
+    config: str | None = None,
+) -> RunnerDeployment:
+    """A served deployment of ``spec``; ``cron``/``timezone`` replace its schedule's."""
+    schedules = [Cron(cron or expr, timezone=timezone or zone) for expr, zone in spec.crons]
+    parameters = {**spec.parameters, **({"config": config} if config else {})}
+    return load_flow(spec.entrypoint).to_deployment(
+        name=spec.name,
+        description=spec.description,
+        tags=list(spec.tags),
+        parameters=parameters,
+        schedules=schedules,
+    )
+
+
+def build_deployments(
+    *,
+    cron: str | None = None,
+    timezone: str | None = None,
+    config: str | None = None,
+    path: Path = PREFECT_YAML,
+) -> list[RunnerDeployment]:
+    """Every deployment of ``prefect.yaml``, ready for :func:`prefect.serve`."""
+    return [
+        to_deployment(spec, cron=cron, timezone=timezone, config=config)
+        for spec in read_deployments(path)
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve until interrupted (Ctrl-C pauses the schedules, as ``prefect.serve`` does)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", help="evidencemine TOML for every run")
+    parser.add_argument("--cron", default=os.environ.get("EVIDENCEMINE_SCHEDULE_CRON"))
+    parser.add_argument("--timezone", default=os.environ.get("EVIDENCEMINE_SCHEDULE_TIMEZONE"))
+    parser.add_argument("--limit", type=int, help="at most this many concurrent flow runs")
+    args = parser.parse_args(argv)
+    config = str(Path(args.config).resolve()) if args.config else None
+    os.chdir(REPO)  # entrypoints and relative settings resolve in the checkout
+    deployments = build_deployments(cron=args.cron, timezone=args.timezone, config=config)
+    serve(*deployments, limit=args.limit)
+
+
+if __name__ == "__main__":
+    main()
