@@ -18,7 +18,7 @@ from evidencemine.nlp.outcomes import find_outcomes
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.sample_size import find_sample_size
 from evidencemine.nlp.timepoints import find_timepoints, months_of
-from evidencemine.nlp.view import TextView, build_view
+from evidencemine.nlp.view import TEXT_KEY, TextView, build_view
 
 RESULTS_KEY = "evidencemine"
 _VIEW_KEY = "_evidencemine_view"
@@ -99,6 +99,7 @@ class Finalizer:
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data.pop(_VIEW_KEY, None)
         doc.user_data.pop(_POINTS_KEY, None)
+        doc.user_data.pop(TEXT_KEY, None)
         return doc
 
 

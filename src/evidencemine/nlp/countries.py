@@ -23,10 +23,45 @@ _ORIGIN_RE = re.compile(
 _CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d\b)[^()]*\)")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SETTING_NOUNS = frozenset(
-    "sample samples population populations context contexts setting settings cohort cohorts "
-    "trial municipality city cities region regions town towns health healthcare community "
-    "communities site sites county counties province provinces state states authorities "
-    "authority government national nationally representative study".split()
+    [
+        "sample",
+        "samples",
+        "population",
+        "populations",
+        "context",
+        "contexts",
+        "setting",
+        "settings",
+        "cohort",
+        "cohorts",
+        "trial",
+        "municipality",
+        "city",
+        "cities",
+        "region",
+        "regions",
+        "town",
+        "towns",
+        "health",
+        "healthcare",
+        "community",
+        "communities",
+        "site",
+        "sites",
+        "county",
+        "counties",
+        "province",
+        "provinces",
+        "state",
+        "states",
+        "authorities",
+        "authority",
+        "government",
+        "national",
+        "nationally",
+        "representative",
+        "study",
+    ]
 )
 
 

@@ -60,9 +60,9 @@ def _candidates(view: TextView) -> list[Hit]:
 
 
 def _value_of(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> str:
-    if hit.value == "rct" and hit.kind == "assignment":
-        if _is_cluster_assignment(view, hit, cluster_units):
-            return "cluster-rct"
+    assignment = hit.value == "rct" and hit.kind == "assignment"
+    if assignment and _is_cluster_assignment(view, hit, cluster_units):
+        return "cluster-rct"
     return hit.value
 
 

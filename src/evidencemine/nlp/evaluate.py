@@ -124,7 +124,7 @@ def outcome_similarity(a: str, b: str) -> float:
 
 
 def match_outcomes(
-    gold: list[dict[str, str]], predicted: list[tuple[str, str]]
+    gold: Sequence[dict[str, str]], predicted: Sequence[tuple[str, str]]
 ) -> list[tuple[int, int]]:
     """One-to-one matches ``(gold index, predicted index)``, best similarity first."""
     scored = sorted(
@@ -213,7 +213,8 @@ def format_table(figures: dict[str, Any]) -> str:
 
 
 def ebmnlp_hit_rate(path: Path) -> dict[str, Any]:
-    """Sample-size hits on EBM-NLP abstracts: our total equals a crowd-labelled number or their sum."""
+    """Sample-size hits on EBM-NLP abstracts: our total equals a crowd-labelled number, or
+    the sum of them (per-arm labels)."""
     rows = [data for _, data in read_jsonl(path)]
     pred = extract_texts((f"pmid:{r.get('pmid', '')}", str(r.get("text", ""))) for r in rows)
     labelled = answered = hits = answered_unlabelled = 0

@@ -44,7 +44,9 @@ _BELOW_100 = rf"(?:(?:{_TENS_WORDS})(?:[- ](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS})
 _BELOW_1000 = rf"(?:{_BELOW_100}(?:\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?)?)"
 WORD_NUMBER = rf"(?:{_BELOW_1000}(?:\s+thousand(?:\s*,?\s+(?:and\s+)?{_BELOW_1000})?)?)"
 DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
-NUMBER = rf"(?:{DIGIT_NUMBER}|{WORD_NUMBER})"
+# The look-ahead lets the regex engine skip, cheaply, every position that cannot start a number.
+NUMBER_START = r"(?=[0-9otfsenzOTFSENZ])"
+NUMBER = rf"(?:{NUMBER_START}(?:{DIGIT_NUMBER}|{WORD_NUMBER}))"
 
 _WORD_RE = re.compile(r"[a-z]+")
 

@@ -45,8 +45,21 @@ _ANAPHORA_RE = re.compile(
 )
 _INTENSIFIERS = ("more", "greater", "higher", "larger")
 _INTENSITY = frozenset(
-    "moderate large small significant greater marked modest substantial slight clinically "
-    "significant trend trends".split()
+    [
+        "moderate",
+        "large",
+        "small",
+        "significant",
+        "greater",
+        "marked",
+        "modest",
+        "substantial",
+        "slight",
+        "clinically",
+        "significant",
+        "trend",
+        "trends",
+    ]
 )
 _CLAUSE_SPLIT_RE = re.compile(
     r";|:\s|(?<!small)(?<!modest)(?<!slight)(?<!weak),?\s+but\s+(?!significant|statistically)|,?\s+whereas\s+|,\s+while\s+|,\s+although\s+|,\s+though\s+|"
@@ -60,8 +73,8 @@ _NEGATION_RE = re.compile(
     re.IGNORECASE,
 )
 _INTRODUCER_RE = re.compile(
-    r"\b(?:on measures of|on measures|on the measures of|in terms of|in relation to|with respect to|"
-    r"with regards? to|regarding|for|on|in|across)\s+",
+    r"\b(?:on measures of|on measures|on the measures of|in terms of|in relation to|"
+    r"with respect to|with regards? to|regarding|for|on|in|across)\s+",
     re.IGNORECASE,
 )
 _ENDS_WITH_INTRODUCER_RE = re.compile(r"\b(?:in|on|of|for|in improving|in reducing)$", re.I)
@@ -71,26 +84,186 @@ _ITEM_SPLIT_RE = re.compile(
     re.IGNORECASE,
 )
 _ADVERBS = frozenset(
-    "significantly statistically also more much substantially markedly slightly somewhat "
-    "marginally only greatly considerably overall further still all both even".split()
+    [
+        "significantly",
+        "statistically",
+        "also",
+        "more",
+        "much",
+        "substantially",
+        "markedly",
+        "slightly",
+        "somewhat",
+        "marginally",
+        "only",
+        "greatly",
+        "considerably",
+        "overall",
+        "further",
+        "still",
+        "all",
+        "both",
+        "even",
+    ]
 )
 _FILLERS = frozenset(
-    "outcomes outcome effects effect results result scores score improvement improvements "
-    "change changes gains gain differences difference impact impacts benefits levels".split()
+    [
+        "outcomes",
+        "outcome",
+        "effects",
+        "effect",
+        "results",
+        "result",
+        "scores",
+        "score",
+        "improvement",
+        "improvements",
+        "change",
+        "changes",
+        "gains",
+        "gain",
+        "differences",
+        "difference",
+        "impact",
+        "impacts",
+        "benefits",
+        "levels",
+    ]
 )
 _NONSTART = frozenset(
-    "between among across in on for at over from to than compared relative with when during "
-    "after before by were was is are be been being had has have that which who whose as "
-    "versus vs following within while whereas but and or time this these those it they "
-    "there here favouring favoring among emerged found observed seen detected noted evident "
-    "existed occurred obtained apparent present of".split()
+    [
+        "between",
+        "among",
+        "across",
+        "in",
+        "on",
+        "for",
+        "at",
+        "over",
+        "from",
+        "to",
+        "than",
+        "compared",
+        "relative",
+        "with",
+        "when",
+        "during",
+        "after",
+        "before",
+        "by",
+        "were",
+        "was",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "had",
+        "has",
+        "have",
+        "that",
+        "which",
+        "who",
+        "whose",
+        "as",
+        "versus",
+        "vs",
+        "following",
+        "within",
+        "while",
+        "whereas",
+        "but",
+        "and",
+        "or",
+        "time",
+        "this",
+        "these",
+        "those",
+        "it",
+        "they",
+        "there",
+        "here",
+        "favouring",
+        "favoring",
+        "among",
+        "emerged",
+        "found",
+        "observed",
+        "seen",
+        "detected",
+        "noted",
+        "evident",
+        "existed",
+        "occurred",
+        "obtained",
+        "apparent",
+        "present",
+        "of",
+    ]
 )
 _STOP = frozenset(
-    "than compared relative between among after following over from when which that predicted "
-    "were was is are had has have did remained as versus vs whereas while although but "
-    "because within across using measured assessed at by who whose whom on "
-    "respectively suggesting indicating although though with showed reported demonstrated "
-    "displayed exhibited scored experienced made produced led resulted predicts predict".split()
+    [
+        "than",
+        "compared",
+        "relative",
+        "between",
+        "among",
+        "after",
+        "following",
+        "over",
+        "from",
+        "when",
+        "which",
+        "that",
+        "predicted",
+        "were",
+        "was",
+        "is",
+        "are",
+        "had",
+        "has",
+        "have",
+        "did",
+        "remained",
+        "as",
+        "versus",
+        "vs",
+        "whereas",
+        "while",
+        "although",
+        "but",
+        "because",
+        "within",
+        "across",
+        "using",
+        "measured",
+        "assessed",
+        "at",
+        "by",
+        "who",
+        "whose",
+        "whom",
+        "on",
+        "respectively",
+        "suggesting",
+        "indicating",
+        "although",
+        "though",
+        "with",
+        "showed",
+        "reported",
+        "demonstrated",
+        "displayed",
+        "exhibited",
+        "scored",
+        "experienced",
+        "made",
+        "produced",
+        "led",
+        "resulted",
+        "predicts",
+        "predict",
+    ]
 )
 _GROUP_INTRO = frozenset({"in", "for", "among", "across", "of"})
 _LEADING_RE = re.compile(
@@ -118,7 +291,9 @@ _SUBJECT_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ory", "ian")
-_ADJ_WORDS = frozenset("child maternal paternal parent infant mother father family".split())
+_ADJ_WORDS = frozenset(
+    ["child", "maternal", "paternal", "parent", "infant", "mother", "father", "family"]
+)
 _MAX_ITEM_WORDS = 8
 
 
@@ -391,8 +566,8 @@ def _clauses(masked: str, sentence: Sentence) -> list[tuple[int, int, bool]]:
     bounds.append((pos, sentence.end))
     result = []
     for start, end in bounds:
-        m = _BUT_NOT_RE.match(masked, start)
-        result.append((start, end, bool(m and m.end() < end)))
+        but_not = _BUT_NOT_RE.match(masked, start)
+        result.append((start, end, bool(but_not and but_not.end() < end)))
     return result
 
 
@@ -408,10 +583,8 @@ def _subject_start(masked: str, cues: list[Cue], i: int, clause_start: int) -> i
     if i == 0:
         return clause_start
     gap = masked[cues[i - 1].end : cues[i].start]
-    m = None
-    for m in _NEW_SUBJECT_RE.finditer(gap):
-        pass
-    return cues[i - 1].end + m.end() if m else None
+    ends = [m.end() for m in _NEW_SUBJECT_RE.finditer(gap)]
+    return cues[i - 1].end + ends[-1] if ends else None
 
 
 def _subject_items(
@@ -454,7 +627,7 @@ def _within_group_only(view: TextView, sentence: Sentence, cues: list[Cue]) -> b
 
 
 def _anaphora(item: Item) -> bool:
-    """"these gains were maintained": the subject points back at the last outcomes."""
+    """Whether the subject points back at the last outcomes ("these gains were maintained")."""
     return bool(_ANAPHORA_RE.match(re.sub(r"^[\s,]*(?:and|but)?\s*", "", item.text)))
 
 

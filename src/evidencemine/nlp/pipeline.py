@@ -4,14 +4,18 @@ from ``config/patterns/*.jsonl`` and the field components. No model, no network.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc
 
 from evidencemine.nlp import components as _components  # noqa: F401  (registers factories)
 from evidencemine.nlp.patterns import cached_rules
+from evidencemine.nlp.view import TEXT_KEY
 from evidencemine.settings import NlpSettings
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,19 @@ def default_patterns_dir() -> Path:
     return NlpSettings().patterns_dir
 
 
+class TextKeepingTokenizer:
+    """The blank English tokenizer, keeping the input string on the Doc: ``Doc.text`` rebuilds
+    the string from every token, which costs about as much as tokenising."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+
 def _add_ruler(nlp: Language, name: str, cased: bool, patterns_dir: str) -> None:
     ruler = nlp.add_pipe(
         "span_ruler",
@@ -43,6 +60,8 @@ def _add_ruler(nlp: Language, name: str, cased: bool, patterns_dir: str) -> None
             "validate": False,
         },
     )
+    if not isinstance(ruler, SpanRuler):
+        raise TypeError(f"{name} is not a span ruler")
     rules = cached_rules(patterns_dir).phrase_rules(cased=cased)
     ruler.add_patterns([{"label": r.label, "pattern": r.pattern, "id": r.id} for r in rules])
 
@@ -52,6 +71,7 @@ def build_pipeline(patterns_dir: Path) -> Language:
     folder = str(patterns_dir.resolve())
     cached_rules(folder)  # fail early, with the file and line, on a bad rule
     nlp = spacy.blank("en")
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     _add_ruler(nlp, "em_lower", cased=False, patterns_dir=folder)
     _add_ruler(nlp, "em_cased", cased=True, patterns_dir=folder)

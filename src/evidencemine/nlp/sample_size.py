@@ -35,11 +35,66 @@ _VERB_COUNT_RE = re.compile(
     re.IGNORECASE,
 )
 _ARM_LABEL_STOP = frozenset(
-    "to or and versus vs vs. with either the a an in into of between were was , ; : ( )".split()
+    [
+        "to",
+        "or",
+        "and",
+        "versus",
+        "vs",
+        "vs.",
+        "with",
+        "either",
+        "the",
+        "a",
+        "an",
+        "in",
+        "into",
+        "of",
+        "between",
+        "were",
+        "was",
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+    ]
 )
 _BREAK_WORDS = frozenset(
-    "the a an of with who whom which that and or to in at for from on by were was are is had "
-    "have has per than vs versus out among into".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "with",
+        "who",
+        "whom",
+        "which",
+        "that",
+        "and",
+        "or",
+        "to",
+        "in",
+        "at",
+        "for",
+        "from",
+        "on",
+        "by",
+        "were",
+        "was",
+        "are",
+        "is",
+        "had",
+        "have",
+        "has",
+        "per",
+        "than",
+        "vs",
+        "versus",
+        "out",
+        "among",
+        "into",
+    ]
 )
 _YEAR_PREFIX_RE = re.compile(
     r"(?:\b(?:in|since|during|from|between|by|until|to|and|of|the|early|late|mid|year|years)"
@@ -106,7 +161,7 @@ def _follow_words(text: str, pos: int, limit: int = 7) -> list[tuple[str, int, i
     return words
 
 
-def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | None | bool:
+def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
     """``(unit, kind, end)`` when a unit noun follows within a few modifiers; False when a
     non-count noun (months, sessions, %) follows; None when nothing decides."""
     units = view.rules.lexicon.get("UNIT", {})
@@ -157,7 +212,7 @@ def _unit_candidates(view: TextView) -> list[Candidate]:
         if value is None or _skip_number(view, m.start(), value, raw):
             continue
         unit = _unit_after(view, m.end())
-        if not unit:
+        if not isinstance(unit, tuple):
             continue
         name, kind, end = unit
         cand = Candidate(value, m.start(), end, name, kind, "sample-count-unit")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from evidencemine.nlp.numbers import WORD_NUMBER, parse_number
+from evidencemine.nlp.numbers import NUMBER_START, WORD_NUMBER, parse_number
 from evidencemine.nlp.view import TextView
 
-_NUM = rf"(?:\d+(?:\.\d+)?|{WORD_NUMBER})"
+_NUM = rf"(?:{NUMBER_START}(?:\d+(?:\.\d+)?|{WORD_NUMBER}))"
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
 _ITEM = rf"{_NUM}(?:-(?={_SEP}))?"
 _UNIT = r"(?:months?|mos?|years?|yrs?|weeks?|wks?)"
@@ -46,7 +46,8 @@ _BEFORE_AGE_RE = re.compile(
 )
 _AGE_WORD_RE = re.compile(r"(?:\baged?|\bages|\bage of|\bbetween)\s*$", re.IGNORECASE)
 _BEFORE_OK_RE = re.compile(
-    r"(?:\bat|\bat the|\bat both|\bat each|\bby|\bafter|\bbaseline\s*(?:,|and)|\bbaseline,\s*and)\s*$",
+    r"(?:\bat|\bat the|\bat both|\bat each|\bby|\bafter|\bbaseline\s*(?:,|and)|"
+    r"\bbaseline,\s*and)\s*$",
     re.IGNORECASE,
 )
 _FOLLOW_BEFORE_RE = re.compile(r"follow[- ]?(?:up|ups)\b[^.;]{0,40}$", re.IGNORECASE)

@@ -10,11 +10,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from evidencemine.nlp.patterns import RuleSet
 
 SPAN_KEYS = ("em_lower", "em_cased")
+TEXT_KEY = "_evidencemine_text"
 _HEADING_RE = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|OBJECTIVES?|AIMS?|"
     r"PURPOSE|GOALS?|(?:MATERIALS AND )?METHODS?(?: AND FINDINGS)?|DESIGN|SETTINGS?|PARTICIPANTS|"
@@ -90,11 +92,21 @@ class TextView:
         return self.hits.get(label, [])
 
 
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+def _sentencizer_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Sentence character spans from the sentencizer's marks, read as one array (iterating
+    ``doc.sents`` creates a Python object per token and costs more than the tokeniser)."""
+    if len(doc) == 0:
+        return []
+    marks = doc.to_array([SENT_START, IDX])
+    flags, offsets = marks[:, 0].tolist(), marks[:, 1].tolist()
+    starts = [offsets[i] for i, flag in enumerate(flags) if flag == 1 or i == 0]
+    ends = [*starts[1:], len(text)]
+    return [(s, s + len(text[s:e].rstrip())) for s, e in zip(starts, ends, strict=True)]
+
+
+def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
-    text = doc.text
-    for sent in doc.sents:
-        start, end = sent.start_char, sent.end_char
+    for start, end in _sentencizer_bounds(doc, text):
         first = text[start : start + 1]
         joins = bounds and (
             first.islower()
@@ -168,9 +180,10 @@ def _collect_hits(doc: Doc, rules: RuleSet) -> dict[str, list[Hit]]:
 
 def build_view(doc: Doc, rules: RuleSet) -> TextView:
     """Sentences, sections and hits of ``doc`` (needs the sentencizer and the span rulers)."""
-    sentences = [Sentence(i, s, e) for i, (s, e) in enumerate(_sentence_bounds(doc))]
-    _sections(doc.text, sentences)
-    view = TextView(doc.text, sentences, _collect_hits(doc, rules), rules)
+    text = doc.user_data.get(TEXT_KEY) or doc.text  # Doc.text joins every token
+    sentences = [Sentence(i, s, e) for i, (s, e) in enumerate(_sentence_bounds(doc, text))]
+    _sections(text, sentences)
+    view = TextView(text, sentences, _collect_hits(doc, rules), rules)
     for hits in view.hits.values():
         for hit in hits:
             hit.sent = view.sentence_at(hit.start).index
