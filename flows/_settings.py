@@ -45,7 +45,7 @@ class TaskRunners:
 
     io: TaskRunner[Any]
     cpu: TaskRunner[Any]
-    kind: str
+    cpu_workers: int  # processes extraction is spread over (1 on threads: the GIL)
 
 
 def dask_task_runner(settings: Settings, api_url: str | None = None) -> TaskRunner[Any]:
@@ -72,7 +72,8 @@ def task_runners(settings: Settings, api_url: str | None = None) -> Iterator[Tas
     """Started task runners from ``settings.runner`` (shut down on exit)."""
     with ExitStack() as stack:
         io = stack.enter_context(ThreadPoolTaskRunner(max_workers=settings.runner.max_workers))
-        cpu = io
         if settings.runner.task_runner == "dask":
             cpu = stack.enter_context(dask_task_runner(settings, api_url))
-        yield TaskRunners(io=io, cpu=cpu, kind=settings.runner.task_runner)
+            yield TaskRunners(io=io, cpu=cpu, cpu_workers=max(1, settings.runner.dask_workers))
+        else:
+            yield TaskRunners(io=io, cpu=io, cpu_workers=1)

@@ -14,6 +14,7 @@ errors, 429 and 5xx, so a task retries once, later, and never for 4xx, parse or 
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -87,6 +88,8 @@ def is_transient(error: BaseException | None) -> bool:
 
 def retry_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
     """``retry_condition_fn`` of the tasks: retry transient failures only."""
+    if not state.is_failed():
+        return False
     error = state.result(raise_on_failure=False)
     return is_transient(error if isinstance(error, BaseException) else None)
 
@@ -189,11 +192,11 @@ def fetch_pages(
     state.outcomes.extend(outcome_of(f, item) for f, item in zip(futures, items, strict=True))
 
 
-def extract_all(
-    records: list[ProgrammeRecord], runners: TaskRunners, chunk_size: int = EXTRACT_CHUNK_SIZE
-) -> list[ProgrammeRecord]:
-    """Extraction and reconciliation per chunk of records on the CPU task runner."""
-    chunks = [records[i : i + chunk_size] for i in range(0, len(records), chunk_size)]
+def extract_all(records: list[ProgrammeRecord], runners: TaskRunners) -> list[ProgrammeRecord]:
+    """Extraction and reconciliation per chunk of records on the CPU task runner (chunks of
+    at most ``EXTRACT_CHUNK_SIZE``, and at least one per Dask worker)."""
+    size = max(1, min(EXTRACT_CHUNK_SIZE, math.ceil(len(records) / runners.cpu_workers)))
+    chunks = [records[i : i + size] for i in range(0, len(records), size)]
     futures = [
         runners.cpu.submit(
             extract.with_options(task_run_name=f"extract {n}/{len(chunks)} ({len(chunk)} records)"),

@@ -1,0 +1,109 @@
+"""Pieces of the flows that need no Prefect server: retry policy, settings, report text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flows._settings import run_settings
+from flows.pipeline import (
+    RETRYING,
+    PageFailedError,
+    fetch_page,
+    is_transient,
+    resolve,
+    retry_transient,
+)
+from flows.run_report import report_markdown, report_path
+from flows.serve import read_deployments
+from prefect.states import Completed, Failed
+
+from evidencemine.errors import (
+    ConfigError,
+    FetchError,
+    InputError,
+    ParseError,
+    PolicyError,
+    UnknownKindError,
+)
+from evidencemine.pipeline import PageOutcome
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (FetchError("HTTP 503", status=503), True),
+    (FetchError("HTTP 429", status=429), True),
+    (FetchError("connection refused"), True),
+    (FetchError("HTTP 404", status=404), False),
+    (FetchError("HTTP 403", status=403), False),
+    (PolicyError("disallowed by robots.txt"), False),
+    (ParseError("no programme name"), False),
+    (InputError("empty page"), False),
+    (UnknownKindError("no known kind"), False),
+    (ConfigError("bad setting"), False),
+    (ConnectionResetError("reset"), True),
+    (TimeoutError("slow"), True),
+    (ValueError("a bug"), False),
+])  # fmt: skip
+def test_flows_retry_only_transient_errors(error: Exception, expected: bool) -> None:
+    assert is_transient(error) is expected
+    assert retry_transient(None, None, Failed(data=error)) is expected
+
+
+def test_flows_failed_page_is_retried_only_when_transient() -> None:
+    parse_failure = PageOutcome("https://example.org/programme/x")
+    parse_failure.fail("parse", ParseError("no programme name"))
+    assert is_transient(PageFailedError(parse_failure)) is False
+    fetch_failure = PageOutcome("https://example.org/programme/y")
+    fetch_failure.fail("fetch", FetchError("HTTP 503", status=503))
+    if not hasattr(fetch_failure, "transient"):
+        pytest.skip("the library does not record PageOutcome.transient yet (asked for)")
+    assert is_transient(PageFailedError(fetch_failure)) is True
+
+
+def test_flows_retry_policy_is_on_the_tasks_and_low() -> None:
+    for task in (fetch_page, resolve):
+        assert task.retries == RETRYING["retries"] <= 1
+        assert task.retry_condition_fn is retry_transient
+    assert retry_transient(None, None, Completed()) is False
+
+
+def test_flows_run_settings_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EVIDENCEMINE_CONFIG", raising=False)
+    config = tmp_path / "em.toml"
+    config.write_text('[output]\ndir = "from-config"\n[runner]\nmax_workers = 7\n')
+    assert run_settings(str(config)).runner.max_workers == 7
+    assert run_settings(str(config), output_dir="x").output.dir == Path("x")
+    given = run_settings(str(config), settings={"runner": {"task_runner": "dask"}})
+    assert given.runner.task_runner == "dask" and given.runner.max_workers == 4  # not merged
+    with pytest.raises(ConfigError):
+        run_settings(settings={"runner": {"task_runner": "processes"}})
+
+
+def test_flows_report_markdown_lists_changes_coverage_and_errors() -> None:
+    report = {
+        "run_id": "20260101T000000Z-abc123", "mode": "run", "output_dir": "/data/out",
+        "counts": {"discovered": 2, "written": 1, "unchanged": 0, "failed": 1},
+        "programmes": [
+            {"input": "u1", "id": "eif-guidebook/a", "status": "written",
+             "changes": ["evidence rating changed: 2 → 3", "study added: Smith | 2020"]},
+            {"input": "u2", "id": None, "status": "failed", "changes": []}],
+        "errors": [{"input": "u2", "stage": "parse", "reason": "u2: no programme name"}],
+        "coverage": {"studies": 3, "references_resolved": 2},
+        "resolution": {"references": 4, "requests": {"efetch": 1}},
+    }  # fmt: skip
+    text = report_markdown(report)
+    assert report_path(report) == Path("/data/out/runs/20260101T000000Z-abc123.json")
+    assert "evidence rating changed: 2 → 3; study added: Smith \\| 2020" in text
+    assert "| u2 | parse | u2: no programme name |" in text
+    assert "| references_resolved | 2 |" in text and "| resolution references | 4 |" in text
+    assert "## Errors (1)" in text
+
+
+def test_flows_prefect_yaml_schedules_the_pipeline_weekly_in_london() -> None:
+    specs = {spec.name: spec for spec in read_deployments(REPO / "prefect.yaml")}
+    assert specs["weekly"].entrypoint == "flows/pipeline.py:guidebook_pipeline"
+    assert specs["weekly"].crons == (("0 3 * * 1", "Europe/London"),)
+    assert specs["manual"].entrypoint == "flows/reingest.py:reingest"
+    assert specs["manual"].crons == ()
