@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -59,10 +61,19 @@ def test_extract_texts_matches_extract_text() -> None:
 
 
 def test_extract_texts_with_two_processes() -> None:
-    items = [(f"s{i}", "We randomised 80 families in Wales.") for i in range(4)]
-    found = extract_texts(items, n_process=2, batch_size=2)
-    assert [f.source for f in found] == ["s0", "s1", "s2", "s3"]
-    assert all(f.sample_size and f.sample_size.total == 80 for f in found)
+    # A fresh interpreter: nlp.pipe forks its workers, and a test process that other tests
+    # have filled with threads and log handlers (Prefect) is no fair place to fork from.
+    code = (
+        "import json\n"
+        "from evidencemine.nlp import extract_texts\n"
+        "items = [(f's{i}', 'We randomised 80 families in Wales.') for i in range(4)]\n"
+        "found = extract_texts(items, n_process=2, batch_size=2)\n"
+        "print(json.dumps([[f.source, f.sample_size.total] for f in found]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout) == [["s0", 80], ["s1", 80], ["s2", 80], ["s3", 80]]
 
 
 def _extract_in_worker(text: str) -> int:
