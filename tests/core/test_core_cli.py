@@ -12,6 +12,7 @@ import pytest
 from evidencemine.cli import main
 from evidencemine.output import schema_errors
 from evidencemine.sample_site import render_programme_html, sample_programme
+from evidencemine.sources.common import slugify
 
 
 @pytest.fixture
@@ -68,7 +69,8 @@ def test_ingest_offline_writes_and_reports_failures(
     code = main(["ingest", str(page), str(missing), "--offline", "--output", str(out), "--quiet"])
     assert code == 1
     index = json.loads((out / "index.json").read_text())
-    assert [e["id"] for e in index] == ["eif-guidebook/programme"]
+    slug = slugify(sample_programme(0).name)  # a local file without a URL: slug from the name
+    assert [e["id"] for e in index] == [f"eif-guidebook/{slug}"]
     rejected = json.loads(next((out / "rejected").glob("*.json")).read_text())
     assert rejected["input"] == str(missing) and "no such file" in rejected["reason"]
     report = json.loads(next((out / "runs").glob("*.json")).read_text())
@@ -79,9 +81,10 @@ def test_ingest_offline_writes_and_reports_failures(
 def test_ingest_twice_is_byte_identical(page: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["ingest", str(page), "--offline", "--output", str(out), "--quiet"]) == 0
-    first = (out / "programmes" / "eif-guidebook" / "programme.json").read_bytes()
+    record = out / "programmes" / "eif-guidebook" / f"{slugify(sample_programme(0).name)}.json"
+    first = record.read_bytes()
     assert main(["ingest", str(page), "--offline", "--output", str(out), "--quiet"]) == 0
-    assert (out / "programmes" / "eif-guidebook" / "programme.json").read_bytes() == first
+    assert record.read_bytes() == first
 
 
 def test_validate_fails_on_empty_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -72,7 +72,9 @@ class PageMeta:
     def __init__(self, document: Document) -> None:
         self.published: str | None = None
         self.updated: str | None = None
-        self.url: str | None = document.url or document.meta.get("canonical")
+        canonical = document.meta.get("canonical", "")
+        absolute = canonical if canonical.startswith(("http://", "https://")) else None
+        self.url: str | None = document.url or absolute
         self.review: Review | None = None
         self.lines: set[str] = set()
         for block in document.blocks[:60]:
