@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from evidencemine.nlp.comparison import find_comparison
 from evidencemine.nlp.countries import find_countries
 from evidencemine.nlp.design import find_design
+from evidencemine.nlp.matching import RuleMatcher
 from evidencemine.nlp.outcomes import find_outcomes
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.sample_size import find_sample_size
@@ -37,13 +38,15 @@ def _view(doc: Doc) -> TextView:
 
 
 class ViewBuilder:
-    """Builds the :class:`TextView` (sentences, sections, phrase hits) for the field components."""
+    """Builds the :class:`TextView` (sentences, sections, phrase-rule hits) for the field
+    components."""
 
-    def __init__(self, patterns_dir: str) -> None:
+    def __init__(self, nlp: Language, patterns_dir: str) -> None:
         self.rules = cached_rules(patterns_dir)
+        self.matcher = RuleMatcher(nlp.vocab, nlp.make_doc, self.rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[_VIEW_KEY] = build_view(doc, self.rules)
+        doc.user_data[_VIEW_KEY] = build_view(doc, self.rules, self.matcher)
         doc.user_data[RESULTS_KEY] = {}
         return doc
 
@@ -105,7 +108,7 @@ class Finalizer:
 
 @Language.factory("em_view", default_config={"patterns_dir": ""})
 def make_view_builder(nlp: Language, name: str, patterns_dir: str) -> ViewBuilder:
-    return ViewBuilder(patterns_dir)
+    return ViewBuilder(nlp, patterns_dir)
 
 
 @Language.factory("em_design")

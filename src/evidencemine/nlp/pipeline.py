@@ -1,5 +1,5 @@
-"""The one extraction pipeline: ``spacy.blank("en")`` plus a sentencizer, two span rulers fed
-from ``config/patterns/*.jsonl`` and the field components. No model, no network."""
+"""The one extraction pipeline: ``spacy.blank("en")`` plus a view component (sentences and the
+phrase rules from ``config/patterns/*.jsonl``) and the field components. No model, no network."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
-from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 
 from evidencemine.nlp import components as _components  # noqa: F401  (registers factories)
@@ -48,33 +47,12 @@ class TextKeepingTokenizer:
         return doc
 
 
-def _add_ruler(nlp: Language, name: str, cased: bool, patterns_dir: str) -> None:
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name=name,
-        config={
-            "spans_key": name,
-            "phrase_matcher_attr": "ORTH" if cased else "LOWER",
-            "spans_filter": None,
-            "annotate_ents": False,
-            "validate": False,
-        },
-    )
-    if not isinstance(ruler, SpanRuler):
-        raise TypeError(f"{name} is not a span ruler")
-    rules = cached_rules(patterns_dir).phrase_rules(cased=cased)
-    ruler.add_patterns([{"label": r.label, "pattern": r.pattern, "id": r.id} for r in rules])
-
-
 def build_pipeline(patterns_dir: Path) -> Language:
     """A new pipeline with the rules in ``patterns_dir`` (use :func:`get_pipeline` to share one)."""
     folder = str(patterns_dir.resolve())
     cached_rules(folder)  # fail early, with the file and line, on a bad rule
     nlp = spacy.blank("en")
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
-    nlp.add_pipe("sentencizer")
-    _add_ruler(nlp, "em_lower", cased=False, patterns_dir=folder)
-    _add_ruler(nlp, "em_cased", cased=True, patterns_dir=folder)
     nlp.add_pipe("em_view", config={"patterns_dir": folder})
     for name in FIELD_COMPONENTS:
         nlp.add_pipe(name)

@@ -1,7 +1,8 @@
 """One analysed text: sentences with their role, and the phrase-rule hits, by label.
 
-Built once per Doc by the ``em_view`` component from the sentencizer's boundaries and the two
-span rulers' matches; the field components read it instead of walking tokens again.
+Built once per Doc by the ``em_view`` component from sentence boundaries (the sentencizer's
+rule, see :mod:`evidencemine.nlp.sentences`) and the phrase rules' matches
+(:mod:`evidencemine.nlp.matching`); the field components read it instead of walking tokens.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 
+from evidencemine.nlp.matching import Hit, RuleMatcher
 from evidencemine.nlp.patterns import RuleSet
+from evidencemine.nlp.sentences import sentencizer_bounds
 
-SPAN_KEYS = ("em_lower", "em_cased")
 TEXT_KEY = "_evidencemine_text"
 _HEADING_RE = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))((?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE|OBJECTIVES?|AIMS?|"
@@ -25,26 +27,12 @@ _HEADING_RE = re.compile(
     r"(?: AND [A-Z]+)?)\s*:",
     re.IGNORECASE,
 )
+_HEADING_START_RE = re.compile(r"[.!?\n]")
 _BACKGROUND_HEADINGS = ("BACKGROUND", "INTRODUCTION", "CONTEXT", "RATIONALE")
 _OBJECTIVE_HEADINGS = ("OBJECTIVE", "AIM", "PURPOSE", "GOAL", "QUESTION")
 _RESULT_HEADINGS = ("RESULT", "FINDING", "CONCLUSION", "OUTCOME", "DISCUSSION", "INTERPRETATION")
 _LONGEST_WINS = ("DESIGN", "DIRECTION", "COMPARATOR", "COUNTRY")
 _SENTENCE_END_ABBREVIATIONS = ("et al.", "e.g.", "i.e.", "vs.", "approx.", "cf.", "Fig.", "no.")
-
-
-@dataclass(slots=True)
-class Hit:
-    """A phrase rule that matched: what it means and where (characters and tokens)."""
-
-    label: str
-    value: str
-    kind: str
-    rule: str
-    start: int
-    end: int
-    tok_start: int
-    tok_end: int
-    sent: int = 0
 
 
 @dataclass(slots=True)
@@ -92,21 +80,9 @@ class TextView:
         return self.hits.get(label, [])
 
 
-def _sentencizer_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
-    """Sentence character spans from the sentencizer's marks, read as one array (iterating
-    ``doc.sents`` creates a Python object per token and costs more than the tokeniser)."""
-    if len(doc) == 0:
-        return []
-    marks = doc.to_array([SENT_START, IDX])
-    flags, offsets = marks[:, 0].tolist(), marks[:, 1].tolist()
-    starts = [offsets[i] for i, flag in enumerate(flags) if flag == 1 or i == 0]
-    ends = [*starts[1:], len(text)]
-    return [(s, s + len(text[s:e].rstrip())) for s, e in zip(starts, ends, strict=True)]
-
-
-def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
+def _sentence_bounds(doc: Doc, text: str, offsets: list[int]) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
-    for start, end in _sentencizer_bounds(doc, text):
+    for start, end in sentencizer_bounds(doc, text, offsets):
         first = text[start : start + 1]
         joins = bounds and (
             first.islower()
@@ -120,8 +96,43 @@ def _sentence_bounds(doc: Doc, text: str) -> list[tuple[int, int]]:
     return bounds or [(0, len(text))]
 
 
+def _heading_starts(text: str, last: int) -> list[int]:
+    """Where :data:`_HEADING_RE` can start (text start, after a newline, after ". "), up to
+    ``last``."""
+    starts = [0]
+    for m in _HEADING_START_RE.finditer(text, 0, last):
+        p = m.start()
+        if text[p] == "\n":
+            start = p + 1
+        elif text[p + 1 : p + 2].isspace():
+            start = p + 2
+        else:
+            continue
+        if start != starts[-1]:
+            starts.append(start)
+    return starts
+
+
+def _headings(text: str) -> list[tuple[int, str]]:
+    """``_HEADING_RE.finditer`` over ``text``, tried only where a heading can start: scanning
+    every character with that case-insensitive pattern costs more than the tokeniser."""
+    last_colon = text.rfind(":")
+    if last_colon < 0:
+        return []
+    headings = []
+    end = 0
+    for start in _heading_starts(text, last_colon):
+        if start < end:
+            continue
+        m = _HEADING_RE.match(text, start)
+        if m:
+            headings.append((m.start(), m.group(1)))
+            end = m.end()
+    return headings
+
+
 def _sections(text: str, sentences: list[Sentence]) -> None:
-    headings = [(m.start(), m.group(1)) for m in _HEADING_RE.finditer(text)]
+    headings = _headings(text)
     if not headings:
         return
     for sentence in sentences:
@@ -150,26 +161,10 @@ def _longest_only(hits: list[Hit]) -> list[Hit]:
     return kept
 
 
-def _collect_hits(doc: Doc, rules: RuleSet) -> dict[str, list[Hit]]:
+def _collect_hits(found: list[Hit]) -> dict[str, list[Hit]]:
     by_label: dict[str, list[Hit]] = {}
-    for key in SPAN_KEYS:
-        if key not in doc.spans:
-            continue
-        for span in doc.spans[key]:
-            rule = rules.by_id.get(span.id_)
-            if rule is None:
-                continue
-            hit = Hit(
-                rule.label,
-                rule.value,
-                rule.kind,
-                rule.id,
-                span.start_char,
-                span.end_char,
-                span.start,
-                span.end,
-            )
-            by_label.setdefault(rule.label, []).append(hit)
+    for hit in found:
+        by_label.setdefault(hit.label, []).append(hit)
     for label in _LONGEST_WINS:
         if label in by_label:
             by_label[label] = _longest_only(by_label[label])
@@ -178,12 +173,14 @@ def _collect_hits(doc: Doc, rules: RuleSet) -> dict[str, list[Hit]]:
     return by_label
 
 
-def build_view(doc: Doc, rules: RuleSet) -> TextView:
-    """Sentences, sections and hits of ``doc`` (needs the sentencizer and the span rulers)."""
+def build_view(doc: Doc, rules: RuleSet, matcher: RuleMatcher) -> TextView:
+    """Sentences, sections and phrase-rule hits of ``doc``."""
     text = doc.user_data.get(TEXT_KEY) or doc.text  # Doc.text joins every token
-    sentences = [Sentence(i, s, e) for i, (s, e) in enumerate(_sentence_bounds(doc, text))]
+    offsets: list[int] = doc.to_array(IDX).tolist() if len(doc) else []
+    bounds = _sentence_bounds(doc, text, offsets)
+    sentences = [Sentence(i, s, e) for i, (s, e) in enumerate(bounds)]
     _sections(text, sentences)
-    view = TextView(text, sentences, _collect_hits(doc, rules), rules)
+    view = TextView(text, sentences, _collect_hits(matcher(doc, offsets)), rules)
     for hits in view.hits.values():
         for hit in hits:
             hit.sent = view.sentence_at(hit.start).index
