@@ -58,7 +58,7 @@ def _first(value: Any) -> str | None:
 
 
 def _date_parts(message: dict[str, Any]) -> list[int]:
-    for key in ("issued", "published-print", "published-online", "published", "created"):
+    for key in ("issued", "published-print", "published-online", "published"):
         parts = (message.get(key) or {}).get("date-parts") or [[]]
         first = [int(p) for p in parts[0] if isinstance(p, int | str) and str(p).isdigit()]
         if first:
