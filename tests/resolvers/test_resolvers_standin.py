@@ -103,7 +103,10 @@ def test_standin_450_pmids_take_three_efetch_requests_at_the_rate_limit(
     sizes = [len(r.form()["id"][0].split(",")) for r in efetches]
     assert sizes == [200, 200, 50]
     gaps = [b.at - a.at for a, b in itertools.pairwise(efetches)]
-    assert all(gap >= 1 / 3 - 0.02 for gap in gaps), gaps
+    # Gaps are measured where the server receives requests; allow for scheduling jitter on a
+    # loaded 2-core machine (unlimited requests would arrive milliseconds apart).
+    assert all(gap >= 1 / 3 - 0.06 for gap in gaps), gaps
+    assert efetches[-1].at - efetches[0].at >= 2 / 3 - 0.06
     assert all(r.resolution.status == "resolved" for r in report.references)
     assert all(not r.resolution.verified and r.resolution.score is None for r in report.references)
 
@@ -283,5 +286,5 @@ def test_standin_crossref_rate_headers_lower_the_rate(
     works = server.requests_to("/crossref/works/")
     assert len(works) == 4 and report.requests["crossref-works"] == 4
     gaps = [b.at - a.at for a, b in itertools.pairwise(works[1:])]
-    assert all(gap >= 0.25 - 0.02 for gap in gaps), gaps
+    assert all(gap >= 0.25 - 0.05 for gap in gaps), gaps
     assert report.requests.get("idconv") == 1
