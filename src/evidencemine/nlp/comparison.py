@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidencemine.nlp.view import Hit, TextView
+from evidencemine.nlp.matching import Hit
+from evidencemine.nlp.view import TextView
 
 _USUAL_RE = re.compile(
     r"\b(?:standard|usual|routine|regular|existing|conventional)\s+(?:[\w-]+\s+){0,3}?"
     r"(?P<kind>care|services?|support|practice|provision|health visiting|treatment)\b",
     re.IGNORECASE,
 )
+
+_USUAL_WORDS = ("standard", "usual", "routine", "regular", "existing", "conventional")
 
 
 def _rank(view: TextView, hit: Hit) -> tuple[int, int]:
@@ -43,6 +46,8 @@ def find_comparison(view: TextView) -> dict[str, Any] | None:
 
 def _usual_phrase(view: TextView) -> dict[str, Any] | None:
     """ "standard child health services", "usual foster care support": usual care by pattern."""
+    if view.folded is not None and not any(word in view.folded for word in _USUAL_WORDS):
+        return None  # the pattern needs one of these words; a substring test is much cheaper
     for m in _USUAL_RE.finditer(view.text):
         if view.sentence_at(m.start()).background:
             continue

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidencemine.nlp.view import Hit, TextView
+from evidencemine.nlp.matching import Hit
+from evidencemine.nlp.view import TextView
 
 _ORIGIN_RE = re.compile(
     r"\b(?:developed|originated|designed|created|imported|adapted|transported|translated|"

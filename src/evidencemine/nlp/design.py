@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidencemine.nlp.view import Hit, TextView
+from evidencemine.nlp.matching import Hit
+from evidencemine.nlp.view import TextView
 
 PRECEDENCE = (
     "meta-analysis",

@@ -33,7 +33,6 @@ class Hit:
     sent: int = 0
 
 
-
 class RuleMatcher:
     """Both phrase matchers of one rule set, with the rule behind each match id."""
 
@@ -62,11 +61,15 @@ class RuleMatcher:
             found.sort(key=_span_order)
             for start_char, end_char, rule, _, _, start, end in found:
                 hits.append(
-                    Hit(rule.label, rule.value, rule.kind, rule.id, start_char, end_char, start, end)
+                    Hit(
+                        rule.label, rule.value, rule.kind, rule.id, start_char, end_char, start, end
+                    )
                 )
         return hits
 
 
-def _span_order(found: tuple[int, int, PatternRule, int, int, int, int]) -> tuple[int, int, int, int]:
+def _span_order(
+    found: tuple[int, int, PatternRule, int, int, int, int],
+) -> tuple[int, int, int, int]:
     """How ``sorted(spans)`` orders spans: characters, then label and id hashes."""
     return (found[0], found[1], found[3], found[4])

@@ -87,3 +87,50 @@ def parse_int(text: str) -> int | None:
     if value is None or value != int(value):
         return None
     return int(value)
+
+
+# Every ASCII byte that is not a word character (``\w``) becomes a space.
+_NON_WORD_TO_SPACE = bytes(
+    c if (chr(c).isascii() and (chr(c).isalnum() or c == ord("_"))) else ord(" ")
+    for c in range(256)
+)
+_DIGITS_RE = re.compile(rb"[0-9]+")
+_SPACED_WORDS = tuple(f" {w} ".encode() for w in (*UNITS, *TENS))
+
+
+def number_starts(folded: str) -> list[int] | None:
+    """Every offset where a number (:data:`NUMBER`) can start after a non-word character, in
+    the lower-cased ASCII text ``folded``: each digit run and each whole number word. None
+    for non-ASCII text.
+
+    Scanning a text once for these is several times cheaper than letting a regex that starts
+    with ``NUMBER`` try every offset; the regex is then tried at these offsets only. A number
+    word always ends at a non-word character in the patterns built on ``NUMBER``, so only
+    whole words need to be found.
+    """
+    if not folded.isascii():
+        return None
+    spaced = b" " + folded.encode("ascii").translate(_NON_WORD_TO_SPACE) + b" "
+    starts = [m.start() - 1 for m in _DIGITS_RE.finditer(spaced) if spaced[m.start() - 1] == 32]
+    for word in _SPACED_WORDS:
+        at = spaced.find(word)
+        while at >= 0:
+            starts.append(at)  # the leading space is at ``at``: the word starts at ``at`` - 1 + 1
+            at = spaced.find(word, at + len(word) - 1)
+    starts.sort()
+    return starts
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that can only match at one of ``starts``
+    (sorted): the same leftmost, non-overlapping matches."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m:
+            found.append(m)
+            end = m.end()
+    return found

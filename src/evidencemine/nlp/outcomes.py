@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from evidencemine.nlp.matching import Hit
 from evidencemine.nlp.numbers import NUMBER
 from evidencemine.nlp.timepoints import TimePoint
-from evidencemine.nlp.view import Hit, Sentence, TextView
+from evidencemine.nlp.view import Sentence, TextView
 
 _PAREN_RE = re.compile(r"\([^()]{0,160}\)|\[[^\[\]]{0,80}\]")
 _TIME_PHRASE_RE = re.compile(
@@ -62,7 +63,8 @@ _INTENSITY = frozenset(
     ]
 )
 _CLAUSE_SPLIT_RE = re.compile(
-    r";|:\s|(?<!small)(?<!modest)(?<!slight)(?<!weak),?\s+but\s+(?!significant|statistically)|,?\s+whereas\s+|,\s+while\s+|,\s+although\s+|,\s+though\s+|"
+    # (?=[,\s]) only fails fast where ",? but" cannot start, before the four look-behinds
+    r";|:\s|(?=[,\s])(?<!small)(?<!modest)(?<!slight)(?<!weak),?\s+but\s+(?!significant|statistically)|,?\s+whereas\s+|,\s+while\s+|,\s+although\s+|,\s+though\s+|"
     r",\s+however,?\s+|,\s+with\s+the\s+exception\s+of\s+",
     re.IGNORECASE,
 )
@@ -477,9 +479,9 @@ def _polarity(item: str, view: TextView) -> str | None:
     words = item.lower().replace("-", " ").split()
     bad = view.rules.words("POLARITY", "bad")
     good = view.rules.words("POLARITY", "good")
-    if item.lower() in bad or any(w.startswith(s) for w in words for s in _stems(bad)):
+    if item.lower() in bad or any(w.startswith(_stems(bad)) for w in words):
         return "bad"
-    if item.lower() in good or any(w.startswith(s) for w in words for s in _stems(good)):
+    if item.lower() in good or any(w.startswith(_stems(good)) for w in words):
         return "good"
     return None
 
@@ -574,7 +576,8 @@ def _clauses(masked: str, sentence: Sentence) -> list[tuple[int, int, bool]]:
 def _skip_sentence(view: TextView, sentence: Sentence) -> bool:
     if sentence.background or sentence.objective or sentence.section == "methods":
         return True
-    return bool(re.search(r"\bwill\b", view.text[sentence.start : sentence.end]))
+    text = view.text[sentence.start : sentence.end]
+    return "will" in text and bool(re.search(r"\bwill\b", text))
 
 
 def _subject_start(masked: str, cues: list[Cue], i: int, clause_start: int) -> int | None:
@@ -693,11 +696,19 @@ def find_outcomes(
     """
     if design in NO_OUTCOME_DESIGNS:
         return []
-    masked = mask_asides(view.text)
+    masked: str | None = None  # built on first need: most texts have few result sentences
+    with_cues = {hit.sent for hit in view.label_hits("DIRECTION")}
     collector = _Collector(view)
     for sentence in view.sentences:
         if _skip_sentence(view, sentence):
             continue
+        if (
+            sentence.index not in with_cues
+            and "but" not in view.text[sentence.start : sentence.end]
+        ):
+            continue  # no cue and no "but not": nothing to find (masking only adds spaces)
+        if masked is None:
+            masked = mask_asides(view.text)
         cues = _sentence_cues(view, sentence, masked)
         if _within_group_only(view, sentence, cues):
             for cue in cues:

@@ -12,10 +12,11 @@ participants and note the clusters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidencemine.nlp.numbers import NUMBER, parse_int
+from evidencemine.nlp.numbers import NUMBER, matches_at, parse_int
 from evidencemine.nlp.view import TextView
 
 _NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
@@ -33,6 +34,23 @@ _VERB_COUNT_RE = re.compile(
     r"(?:randomly\s+|successfully\s+|subsequently\s+)?(?P<verb>randomi[sz]ed|allocated|assigned|"
     r"enrolled|recruited|completed|analy[sz]ed|retained|participated|took part|provided)",
     re.IGNORECASE,
+)
+# Plain twins of the case-insensitive patterns, for the case-folded text (``TextView.folded``).
+_NUMBER_FOLDED_RE = re.compile(_NUMBER_RE.pattern)
+_VERB_COUNT_FOLDED_RE = re.compile(_VERB_COUNT_RE.pattern)
+# A count-verb match needs one of these (the ``verb`` group), so without any there is none.
+_COUNT_VERB_STEMS = (
+    "randomi",
+    "allocated",
+    "assigned",
+    "enrolled",
+    "recruited",
+    "completed",
+    "analy",
+    "retained",
+    "participated",
+    "took part",
+    "provided",
 )
 _ARM_LABEL_STOP = frozenset(
     [
@@ -150,15 +168,14 @@ class ArmCount:
     sent: int
 
 
-def _follow_words(text: str, pos: int, limit: int = 7) -> list[tuple[str, int, int]]:
-    words = []
+def _follow_words(text: str, pos: int, limit: int = 7) -> Iterator[tuple[str, int]]:
+    """``(word, end)`` for up to ``limit`` words or symbols from ``pos``, read as needed."""
     for _ in range(limit):
         m = _FOLLOW_RE.match(text, pos)
         if not m:
-            break
-        words.append((m.group(1), m.start(1), m.end(1)))
+            return
+        yield m.group(1), m.end(1)
         pos = m.end()
-    return words
 
 
 def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
@@ -167,15 +184,16 @@ def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
     units = view.rules.lexicon.get("UNIT", {})
     noncount = view.rules.words("NONCOUNT")
     words = _follow_words(view.text, pos)
-    for i, (word, _, end) in enumerate(words[:6]):
+    for _, (word, end) in zip(range(6), words, strict=False):
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False
         rule = units.get(lower)
         if rule is not None:
-            nxt = words[i + 1][0].lower() if i + 1 < len(words) else ""
+            nxt_word, nxt_end = next(words, ("", end))
+            nxt = nxt_word.lower()
             if nxt in units and nxt not in _BREAK_WORDS:
-                return (units[nxt].value, units[nxt].kind, words[i + 1][2])
+                return (units[nxt].value, units[nxt].kind, nxt_end)
             return (rule.value, rule.kind, end)
         if lower in _BREAK_WORDS or not word[0].isalpha():
             return None
@@ -204,15 +222,22 @@ def _subgroups(view: TextView, end: int) -> list[dict[str, Any]]:
     return [{"n": n, "description": description.strip(" ,")}]
 
 
+def _numbers(view: TextView) -> Iterable[re.Match[str]]:
+    starts = view.number_starts()
+    if view.folded is None or starts is None:
+        return _NUMBER_RE.finditer(view.text)
+    return matches_at(_NUMBER_FOLDED_RE, view.folded, starts)
+
+
 def _unit_candidates(view: TextView) -> list[Candidate]:
     found = []
-    for m in _NUMBER_RE.finditer(view.text):
+    for m in _numbers(view):
         raw = m.group(1)
         value = parse_int(raw)
-        if value is None or _skip_number(view, m.start(), value, raw):
+        if value is None or value < 2 or value > 1_000_000 or raw.lower() == "one":
             continue
-        unit = _unit_after(view, m.end())
-        if not isinstance(unit, tuple):
+        unit = _unit_after(view, m.end())  # decides most numbers, so it goes before the prefix
+        if not isinstance(unit, tuple) or _skip_number(view, m.start(), value, raw):
             continue
         name, kind, end = unit
         cand = Candidate(value, m.start(), end, name, kind, "sample-count-unit")
@@ -236,6 +261,8 @@ def _arm_label(text: str, paren_start: int, floor: int) -> str:
 def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
     totals: list[Candidate] = []
     arms: list[ArmCount] = []
+    if "=" not in view.text:
+        return totals, arms  # the pattern needs one; scanning for it with the regex costs more
     units = view.rules.lexicon.get("UNIT", {})
     for m in _N_EQUALS_RE.finditer(view.text):
         n = parse_int(m.group(2))
@@ -268,9 +295,20 @@ def _unit_before(view: TextView, pos: int, floor: int) -> tuple[str, str, int] |
     return None
 
 
+def _count_verbs(view: TextView) -> Iterable[re.Match[str]]:
+    if view.folded is None:
+        return _VERB_COUNT_RE.finditer(view.text)
+    if not any(stem in view.folded for stem in _COUNT_VERB_STEMS):
+        return ()
+    starts = view.number_starts()
+    if starts is None:
+        return _VERB_COUNT_FOLDED_RE.finditer(view.folded)
+    return matches_at(_VERB_COUNT_FOLDED_RE, view.folded, starts)
+
+
 def _verb_candidates(view: TextView) -> list[Candidate]:
     found = []
-    for m in _VERB_COUNT_RE.finditer(view.text):
+    for m in _count_verbs(view):
         n = parse_int(m.group("n"))
         if n is None or _skip_number(view, m.start(), n, m.group("n")):
             continue

@@ -11,9 +11,10 @@ and 12 months") are not.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from evidencemine.nlp.numbers import NUMBER_START, WORD_NUMBER, parse_number
+from evidencemine.nlp.numbers import NUMBER_START, WORD_NUMBER, matches_at, parse_number
 from evidencemine.nlp.view import TextView
 
 _NUM = rf"(?:{NUMBER_START}(?:\d+(?:\.\d+)?|{WORD_NUMBER}))"
@@ -24,6 +25,9 @@ _TIMEPOINT_RE = re.compile(
     rf"(?<![\w.,-])(?P<list>{_ITEM}(?:{_SEP}{_ITEM})*)(?:\s*[-–]\s*|\s+)(?P<unit>{_UNIT})\b",
     re.IGNORECASE,
 )
+# The same pattern for the case-folded text, and where it can match: a sentence with a unit.
+_TIMEPOINT_FOLDED_RE = re.compile(_TIMEPOINT_RE.pattern)
+_UNIT_WORD_RE = re.compile(rf"{_UNIT}\b")
 _LIST_NUMBER_RE = re.compile(_NUM, re.IGNORECASE)
 _CONTINUATION_RE = re.compile(
     rf"(?:{_SEP}(?:the\s+)?{_NUM}\s*[-–]?\s*{_UNIT}\b)*\s*[-–]?\s*", re.IGNORECASE
@@ -86,11 +90,28 @@ def _is_timepoint(text: str, start: int, end: int) -> bool:
     return bool(_BEFORE_OK_RE.search(before) or _FOLLOW_BEFORE_RE.search(before))
 
 
+def _mentions(view: TextView) -> list[re.Match[str]]:
+    """``_TIMEPOINT_RE.finditer(view.text)``, run only over sentences that name a unit (a match
+    never crosses a sentence boundary: it holds no full stop but a decimal point)."""
+    folded = view.folded
+    if folded is None:
+        return list(_TIMEPOINT_RE.finditer(view.text))
+    starts = view.number_starts()
+    found: list[re.Match[str]] = []
+    for sentence in view.sentences_with(_UNIT_WORD_RE):
+        if starts is None:
+            found.extend(_TIMEPOINT_FOLDED_RE.finditer(folded, sentence.start, sentence.end))
+            continue
+        inside = starts[bisect_left(starts, sentence.start) : bisect_left(starts, sentence.end)]
+        found.extend(matches_at(_TIMEPOINT_FOLDED_RE, folded, inside))
+    return found
+
+
 def find_timepoints(view: TextView) -> list[TimePoint]:
     """Every follow-up time point mention, in text order (baseline as 0 when others exist)."""
     text = view.text
     points: list[TimePoint] = []
-    for m in _TIMEPOINT_RE.finditer(text):
+    for m in _mentions(view):
         if not _is_timepoint(text, m.start(), m.end()):
             continue
         for number in _LIST_NUMBER_RE.finditer(m.group("list")):

@@ -1,0 +1,139 @@
+"""The shortcuts taken for speed give exactly what the slow, obvious way gives.
+
+Sentence bounds without the sentencizer, phrase hits without span rulers, headings tried only
+where they can start, regexes tried only where a number starts: each is compared with the
+spaCy component or the plain ``finditer`` it replaces, on the gold texts and on edge cases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.attrs import IDX
+from spacy.language import Language
+
+from evidencemine.nlp import sample_size, timepoints
+from evidencemine.nlp.matching import RuleMatcher
+from evidencemine.nlp.numbers import matches_at, number_starts
+from evidencemine.nlp.patterns import cached_rules
+from evidencemine.nlp.pipeline import default_patterns_dir
+from evidencemine.nlp.sentences import sentencizer_bounds
+from evidencemine.nlp.view import _HEADING_RE, _headings, case_folded
+
+GOLD_DIR = Path(__file__).parent / "gold"
+EDGE_TEXTS = [
+    "",
+    ".",
+    "   leading spaces. Then more!",
+    "Ends without a stop",
+    'Wait... what?! Yes. (A note.) "Quoted." Next one',
+    "Two\n\nparagraphs.\n\nHere. And e.g. this, i.e. that; U.S. data. 3.5 mg. Done.",
+    "Full-width stops。Next sentence！Really？ok",
+    "BACKGROUND: one. METHODS AND FINDINGS : two.\nResults\n: three. conclusions: four",
+    "At 6, 12 and eighteen months; twenty-five mothers (n=40) were randomised; N = 1,200.",
+    "Seventy-six of one hundred and five took part; tenfold; x1 2 _3 one's 10-20 six.5",
+    "Follow-up at one-year and 6-months post-randomisation; 3 wks later.",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(EDGE_TEXTS)
+    for name in ("abstracts.jsonl", "heldout.jsonl"):
+        lines = (GOLD_DIR / name).read_text(encoding="utf-8").splitlines()
+        texts += [json.loads(line)["text"] for line in lines if line.strip()]
+    texts += [t.replace(". ", " ") for t in texts[-20:]]  # like EBM-NLP: no full stops
+    return texts
+
+
+@pytest.fixture(scope="module")
+def sentencizer_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _spacy_bounds(nlp: Language, text: str) -> list[tuple[int, int]]:
+    doc = nlp(text)
+    starts = [sent.start_char for sent in doc.sents]
+    if not starts:
+        return []
+    ends = [*starts[1:], len(text)]
+    return [(s, s + len(text[s:e].rstrip())) for s, e in zip(starts, ends, strict=True)]
+
+
+def test_sentence_bounds_equal_the_sentencizer(sentencizer_nlp: Language) -> None:
+    for text in _texts():
+        doc = sentencizer_nlp.make_doc(text)
+        offsets = doc.to_array(IDX).tolist() if len(doc) else []
+        assert sentencizer_bounds(doc, text, offsets) == _spacy_bounds(sentencizer_nlp, text), text
+
+
+def test_phrase_hits_equal_span_ruler_order() -> None:
+    rules = cached_rules(str(default_patterns_dir().resolve()))
+    nlp = spacy.blank("en")
+    for name, cased in (("lower", False), ("cased", True)):
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=name,
+            config={"spans_key": name, "phrase_matcher_attr": "ORTH" if cased else "LOWER"},
+        )
+        patterns = rules.phrase_rules(cased=cased)
+        ruler.add_patterns([{"label": r.label, "pattern": r.pattern, "id": r.id} for r in patterns])
+    matcher = RuleMatcher(nlp.vocab, nlp.make_doc, rules)
+    checked = 0
+    for text in _texts():
+        doc = nlp(text)
+        expected = [
+            (s.id_, s.start_char, s.end_char) for key in ("lower", "cased") for s in doc.spans[key]
+        ]
+        offsets = doc.to_array(IDX).tolist() if len(doc) else []
+        got = [(h.rule, h.start, h.end) for h in matcher(doc, offsets)]
+        assert got == expected, text
+        checked += len(got)
+    assert checked > 500
+
+
+def test_headings_equal_a_full_scan() -> None:
+    for text in _texts():
+        expected = [(m.start(), m.group(1)) for m in _HEADING_RE.finditer(text)]
+        assert _headings(text) == expected, text
+    assert [name for _, name in _headings(EDGE_TEXTS[7])] == [
+        "BACKGROUND",
+        "METHODS AND FINDINGS",
+        "Results",
+        "conclusions",
+    ]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        sample_size._NUMBER_FOLDED_RE,
+        sample_size._VERB_COUNT_FOLDED_RE,
+        timepoints._TIMEPOINT_FOLDED_RE,
+    ],
+    ids=["number", "count-verb", "timepoint"],
+)
+def test_matches_at_number_starts_equal_finditer(pattern: re.Pattern[str]) -> None:
+    found = 0
+    for text in _texts():
+        folded = case_folded(text)
+        assert folded is not None
+        starts = number_starts(folded)
+        if starts is None:
+            continue
+        expected = [m.span() for m in pattern.finditer(folded)]
+        assert [m.span() for m in matches_at(pattern, folded, starts)] == expected, text
+        found += len(expected)
+    assert found > 20
+
+
+def test_case_folding_refuses_characters_that_ignorecase_treats_specially() -> None:
+    assert case_folded("Mixed Case") == "mixed case"
+    assert case_folded("\u0130stanbul") is None  # İ lower-cases to two characters
+    assert case_folded("uſual care") is None  # long s matches "s" under IGNORECASE
+    assert number_starts("caf\u00e9 12 months") is None
