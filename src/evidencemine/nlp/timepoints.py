@@ -77,17 +77,46 @@ def _to_months(value: float, unit: str) -> float:
     return value
 
 
-def _is_timepoint(text: str, start: int, end: int) -> bool:
+@dataclass(frozen=True)
+class _ContextPatterns:
+    """The patterns that judge a mention's context."""
+
+    continuation: re.Pattern[str]
+    after_age: re.Pattern[str]
+    age_word: re.Pattern[str]
+    after_ok: re.Pattern[str]
+    before_age: re.Pattern[str]
+    before_ok: re.Pattern[str]
+    follow_before: re.Pattern[str]
+
+
+_CONTEXT = _ContextPatterns(
+    _CONTINUATION_RE,
+    _AFTER_AGE_RE,
+    _AGE_WORD_RE,
+    _AFTER_OK_RE,
+    _BEFORE_AGE_RE,
+    _BEFORE_OK_RE,
+    _FOLLOW_BEFORE_RE,
+)
+# The same, without IGNORECASE, for the case-folded text (all of them are written lower-case).
+_FOLDED_CONTEXT = _ContextPatterns(
+    *(re.compile(p.pattern) for p in vars(_CONTEXT).values())  # field order
+)
+
+
+def _is_timepoint(text: str, start: int, end: int, context: _ContextPatterns = _CONTEXT) -> bool:
     before = text[max(0, start - 60) : start]
-    after_list = _CONTINUATION_RE.match(text, end)
-    after = text[after_list.end() if after_list else end :][:40]
-    if _AFTER_AGE_RE.match(text, end) or _AGE_WORD_RE.search(before):
+    after_list = context.continuation.match(text, end)
+    after_start = after_list.end() if after_list else end
+    after = text[after_start : after_start + 40]
+    if context.after_age.match(text, end) or context.age_word.search(before):
         return False
-    if _AFTER_OK_RE.match(after.lstrip(" -–")):
+    if context.after_ok.match(after.lstrip(" -–")):
         return True
-    if _BEFORE_AGE_RE.search(before):
+    if context.before_age.search(before):
         return False
-    return bool(_BEFORE_OK_RE.search(before) or _FOLLOW_BEFORE_RE.search(before))
+    return bool(context.before_ok.search(before) or context.follow_before.search(before))
 
 
 def _mentions(view: TextView) -> list[re.Match[str]]:
@@ -110,9 +139,10 @@ def _mentions(view: TextView) -> list[re.Match[str]]:
 def find_timepoints(view: TextView) -> list[TimePoint]:
     """Every follow-up time point mention, in text order (baseline as 0 when others exist)."""
     text = view.text
+    source, context = (text, _CONTEXT) if view.folded is None else (view.folded, _FOLDED_CONTEXT)
     points: list[TimePoint] = []
     for m in _mentions(view):
-        if not _is_timepoint(text, m.start(), m.end()):
+        if not _is_timepoint(source, m.start(), m.end(), context):
             continue
         for number in _LIST_NUMBER_RE.finditer(m.group("list")):
             value = parse_number(number.group(0))
