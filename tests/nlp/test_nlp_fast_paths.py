@@ -16,7 +16,7 @@ import spacy
 from spacy.attrs import IDX
 from spacy.language import Language
 
-from evidencemine.nlp import sample_size, timepoints
+from evidencemine.nlp import outcomes, sample_size, timepoints
 from evidencemine.nlp.matching import RuleMatcher
 from evidencemine.nlp.numbers import matches_at, number_starts
 from evidencemine.nlp.patterns import cached_rules
@@ -37,6 +37,8 @@ EDGE_TEXTS = [
     "At 6, 12 and eighteen months; twenty-five mothers (n=40) were randomised; N = 1,200.",
     "Seventy-six of one hundred and five took part; tenfold; x1 2 _3 one's 10-20 six.5",
     "Follow-up at one-year and 6-months post-randomisation; 3 wks later.",
+    "Scores fell, but not anxiety; small  but real gains, WHEREAS\n\tcosts rose: however, "
+    "with the exception of sleep, although slight but significant, Butter  but  x but",
 ]
 
 
@@ -137,3 +139,18 @@ def test_case_folding_refuses_characters_that_ignorecase_treats_specially() -> N
     assert case_folded("\u0130stanbul") is None  # İ lower-cases to two characters
     assert case_folded("uſual care") is None  # long s matches "s" under IGNORECASE
     assert number_starts("caf\u00e9 12 months") is None
+
+
+def test_clause_splits_at_candidate_starts_equal_finditer() -> None:
+    found = 0
+    for text in _texts():
+        folded = case_folded(text)
+        assert folded is not None
+        whole = outcomes.Sentence(0, 0, len(text))
+        expected = [m.span() for m in outcomes._CLAUSE_SPLIT_RE.finditer(text)]
+        assert [m.span() for m in outcomes._clause_splits(text, whole, folded)] == expected, text
+        inner = outcomes.Sentence(0, 3, max(3, len(text) - 2))  # bounds cut the pattern short
+        expected = [m.span() for m in outcomes._CLAUSE_SPLIT_RE.finditer(text, 3, inner.end)]
+        assert [m.span() for m in outcomes._clause_splits(text, inner, folded)] == expected, text
+        found += len(expected)
+    assert found > 50

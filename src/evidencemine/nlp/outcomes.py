@@ -13,6 +13,7 @@ aims, methods, the future or change within both groups are skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,8 @@ _CLAUSE_SPLIT_RE = re.compile(
     r",\s+however,?\s+|,\s+with\s+the\s+exception\s+of\s+",
     re.IGNORECASE,
 )
+_CLAUSE_SPLIT_FOLDED_RE = re.compile(_CLAUSE_SPLIT_RE.pattern)  # for the case-folded text
+_SPLIT_MARK_RE = re.compile("[;:,]")
 _BUT_NOT_RE = re.compile(r"\s*(?:not|none)\b\s*", re.IGNORECASE)
 _NEGATION_RE = re.compile(
     r"\b(?:not|no|nor|neither|without|failed to|n't|did not|cannot|unlikely|little|limited)\b"
@@ -132,6 +135,7 @@ _FILLERS = frozenset(
         "levels",
     ]
 )
+_ADVERBS_AND_FILLERS = _ADVERBS | _FILLERS
 _NONSTART = frozenset(
     [
         "between",
@@ -327,8 +331,11 @@ def population_words(view: TextView) -> frozenset[str]:
     return view.rules.words("GROUP") | view.rules.words("UNIT")
 
 
-def _words(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text, start, end)]
+def _words(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """``(word, start, end)`` of each word or symbol in ``text[start:end]``, read as needed:
+    most callers stop after a few words of a long clause."""
+    for m in _WORD_RE.finditer(text, start, end):
+        yield m.group(0), m.start(), m.end()
 
 
 def _is_group_phrase(text: str, start: int, end: int, groups: frozenset[str]) -> bool:
@@ -431,11 +438,11 @@ def _after_start(text: str, cue: Cue, end: int, groups: frozenset[str]) -> int |
     cue_text = text[cue.start : cue.end]
     if _ENDS_WITH_INTRODUCER_RE.search(cue_text):
         return cue.end
-    pos = _skip_words(text, cue.end, end, _ADVERBS | _FILLERS)
-    first = _words(text, pos, end)[:1]
-    if not first:
+    pos = _skip_words(text, cue.end, end, _ADVERBS_AND_FILLERS)
+    first = next(_words(text, pos, end), None)
+    if first is None:
         return None
-    word = first[0][0].lower()
+    word = first[0].lower()
     if _INTRODUCER_RE.match(text, pos) or word in _NONSTART or not word[0].isalnum():
         return _introducer_list(text, pos, end, groups)
     return pos
@@ -558,11 +565,12 @@ def _only_adverbs_between(text: str, start: int, end: int) -> bool:
     return all(w.lower() in _ADVERBS for w, _, _ in _words(text, start, end))
 
 
-def _clauses(masked: str, sentence: Sentence) -> list[tuple[int, int, bool]]:
-    """``(start, end, but_not)`` for each clause of the sentence."""
+def _clauses(masked: str, sentence: Sentence, folded: str | None) -> list[tuple[int, int, bool]]:
+    """``(start, end, but_not)`` for each clause of the sentence (``folded``: ``masked``
+    lower-cased, when :func:`~evidencemine.nlp.view.case_folded` allows it)."""
     bounds = []
     pos = sentence.start
-    for m in _CLAUSE_SPLIT_RE.finditer(masked, sentence.start, sentence.end):
+    for m in _clause_splits(masked, sentence, folded):
         bounds.append((pos, m.start()))
         pos = m.end()
     bounds.append((pos, sentence.end))
@@ -571,6 +579,39 @@ def _clauses(masked: str, sentence: Sentence) -> list[tuple[int, int, bool]]:
         but_not = _BUT_NOT_RE.match(masked, start)
         result.append((start, end, bool(but_not and but_not.end() < end)))
     return result
+
+
+def _clause_splits(masked: str, sentence: Sentence, folded: str | None) -> list[re.Match[str]]:
+    """``_CLAUSE_SPLIT_RE.finditer`` over the sentence. On the folded text the pattern is tried
+    only where a split can start (:func:`_split_starts`): scanning every character of a long
+    sentence costs far more (EBM-NLP abstracts are one sentence each)."""
+    start, end = sentence.start, sentence.end
+    if folded is None:
+        return list(_CLAUSE_SPLIT_RE.finditer(masked, start, end))
+    found: list[re.Match[str]] = []
+    for at in _split_starts(folded, start, end):
+        if found and at < found[-1].end():
+            continue
+        m = _CLAUSE_SPLIT_FOLDED_RE.match(folded, at, end)
+        if m:
+            found.append(m)
+    return found
+
+
+def _split_starts(folded: str, start: int, end: int) -> list[int]:
+    """Every offset in ``folded[start:end]`` where :data:`_CLAUSE_SPLIT_RE` can match: each
+    ";", ":" and ",", and each whitespace character in the run before "but" or "whereas" (the
+    only splits that may start with a space)."""
+    starts = [m.start() for m in _SPLIT_MARK_RE.finditer(folded, start, end)]
+    for word in ("but", "whereas"):
+        at = folded.find(word, start, end)
+        while at >= 0:
+            space = at
+            while space > start and folded[space - 1].isspace():
+                space -= 1
+                starts.append(space)
+            at = folded.find(word, at + 1, end)
+    return sorted(set(starts))
 
 
 def _skip_sentence(view: TextView, sentence: Sentence) -> bool:
@@ -697,6 +738,7 @@ def find_outcomes(
     if design in NO_OUTCOME_DESIGNS:
         return []
     masked: str | None = None  # built on first need: most texts have few result sentences
+    masked_folded: str | None = None
     with_cues = {hit.sent for hit in view.label_hits("DIRECTION")}
     collector = _Collector(view)
     for sentence in view.sentences:
@@ -709,6 +751,7 @@ def find_outcomes(
             continue  # no cue and no "but not": nothing to find (masking only adds spaces)
         if masked is None:
             masked = mask_asides(view.text)
+            masked_folded = None if view.folded is None else masked.lower()
         cues = _sentence_cues(view, sentence, masked)
         if _within_group_only(view, sentence, cues):
             for cue in cues:
@@ -719,7 +762,7 @@ def find_outcomes(
         months = sorted(
             {p.months for p in timepoints if sentence.start <= p.start < sentence.end and p.months}
         )
-        for clause in _clauses(masked, sentence):
+        for clause in _clauses(masked, sentence, masked_folded):
             for items, cue in _clause_findings(view, masked, clause, cues):
                 collector.add(items, cue, months)
     return list(collector.merged.values())
