@@ -18,7 +18,7 @@ from spacy.language import Language
 
 from evidencemine.nlp import outcomes, sample_size, timepoints
 from evidencemine.nlp.matching import RuleMatcher
-from evidencemine.nlp.numbers import matches_at, number_starts
+from evidencemine.nlp.numbers import TENS, UNITS, matches_at, number_starts
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.pipeline import default_patterns_dir
 from evidencemine.nlp.sentences import sentencizer_bounds
@@ -154,3 +154,16 @@ def test_clause_splits_at_candidate_starts_equal_finditer() -> None:
         assert [m.span() for m in outcomes._clause_splits(text, inner, folded)] == expected, text
         found += len(expected)
     assert found > 50
+
+
+def test_number_starts_equal_a_regex_scan() -> None:
+    words = "|".join(sorted((*UNITS, *TENS), key=len, reverse=True))
+    reference = re.compile(rf"(?<!\w)(?:[0-9]|(?:{words})(?!\w))")
+    found = 0
+    for text in [*_texts(), "one one two_three 4four five- -six 7 8,9 ninety-nine x10 twentyone"]:
+        folded = case_folded(text)
+        assert folded is not None
+        expected = [m.start() for m in reference.finditer(folded)]
+        assert number_starts(folded) == (expected if folded.isascii() else None), text
+        found += len(expected)
+    assert found > 400

@@ -94,8 +94,8 @@ _NON_WORD_TO_SPACE = bytes(
     c if (chr(c).isascii() and (chr(c).isalnum() or c == ord("_"))) else ord(" ")
     for c in range(256)
 )
-_DIGITS_RE = re.compile(rb"[0-9]+")
-_SPACED_WORDS = tuple(f" {w} ".encode() for w in (*UNITS, *TENS))
+_DIGIT_RUN_START_RE = re.compile(rb" [0-9]")
+_NUMBER_WORDS = frozenset(w.encode() for w in (*UNITS, *TENS))
 
 
 def number_starts(folded: str) -> list[int] | None:
@@ -106,17 +106,19 @@ def number_starts(folded: str) -> list[int] | None:
     Scanning a text once for these is several times cheaper than letting a regex that starts
     with ``NUMBER`` try every offset; the regex is then tried at these offsets only. A number
     word always ends at a non-word character in the patterns built on ``NUMBER``, so only
-    whole words need to be found.
+    whole words need to be found, and only the number words the text holds are looked for.
     """
     if not folded.isascii():
         return None
     spaced = b" " + folded.encode("ascii").translate(_NON_WORD_TO_SPACE) + b" "
-    starts = [m.start() - 1 for m in _DIGITS_RE.finditer(spaced) if spaced[m.start() - 1] == 32]
-    for word in _SPACED_WORDS:
-        at = spaced.find(word)
+    # the leading space of a match in ``spaced`` is where the digit or word starts in ``folded``
+    starts = [m.start() for m in _DIGIT_RUN_START_RE.finditer(spaced)]
+    for word in _NUMBER_WORDS.intersection(spaced.split()):
+        spaced_word = b" " + word + b" "
+        at = spaced.find(spaced_word)
         while at >= 0:
-            starts.append(at)  # the leading space is at ``at``: the word starts at ``at`` - 1 + 1
-            at = spaced.find(word, at + len(word) - 1)
+            starts.append(at)
+            at = spaced.find(spaced_word, at + len(spaced_word) - 1)
     starts.sort()
     return starts
 
