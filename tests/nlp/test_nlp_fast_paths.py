@@ -167,3 +167,36 @@ def test_number_starts_equal_a_regex_scan() -> None:
         assert number_starts(folded) == (expected if folded.isascii() else None), text
         found += len(expected)
     assert found > 400
+
+
+@pytest.mark.parametrize(
+    ("pattern", "longest"),
+    [
+        (sample_size._YEAR_PREFIX_RE, sample_size._YEAR_PREFIX_LONGEST),
+        (sample_size._AGE_PREFIX_RE, sample_size._AGE_PREFIX_LONGEST),
+        (sample_size._TOTAL_OF_RE, sample_size._TOTAL_OF_LONGEST),
+    ],
+    ids=["year", "age", "total-of"],
+)
+def test_tail_searches_start_late_enough(pattern: re.Pattern[str], longest: int) -> None:
+    body = pattern.pattern.removesuffix(r"\s*$")
+    assert body != pattern.pattern
+    assert re._parser.parse(body).getwidth()[1] == longest  # type: ignore[attr-defined]
+    for text in _texts():
+        for end in range(0, len(text), 7):
+            window = text[max(0, end - 30) : end]
+            expected = bool(pattern.search(window))
+            assert sample_size._ends_with(pattern, window, longest) == expected, window
+
+
+def test_folded_context_patterns_equal_ignorecase_ones() -> None:
+    pairs = zip(
+        vars(sample_size._CONTEXT).values(), vars(sample_size._FOLDED_CONTEXT).values(), strict=True
+    )
+    for cased, folded_pattern in pairs:
+        assert cased.flags & re.IGNORECASE and not folded_pattern.flags & re.IGNORECASE
+        for text in [*_texts(), "A total of N = 40 were Randomised; N=3 SCREENED"]:
+            folded = case_folded(text)
+            assert folded is not None
+            expected = [m.span() for m in cased.finditer(text)]
+            assert [m.span() for m in folded_pattern.finditer(folded)] == expected, text

@@ -142,6 +142,56 @@ _SCREEN_RE = re.compile(
 )
 _CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
 _TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
+# The longest text before "\s*$" each tail pattern can match (all end in a non-space
+# character), so a search needs to start no earlier than that before the window's last word.
+_YEAR_PREFIX_LONGEST = len("between")
+_AGE_PREFIX_LONGEST = len("younger than")
+_TOTAL_OF_LONGEST = len("total sample of")
+
+
+@dataclass(frozen=True)
+class _ContextPatterns:
+    """The patterns that judge the words around a number."""
+
+    year_prefix: re.Pattern[str]
+    age_prefix: re.Pattern[str]
+    enrol: re.Pattern[str]
+    analysed: re.Pattern[str]
+    screen: re.Pattern[str]
+    total_of: re.Pattern[str]
+
+
+_CONTEXT = _ContextPatterns(
+    _YEAR_PREFIX_RE, _AGE_PREFIX_RE, _ENROL_RE, _ANALYSED_RE, _SCREEN_RE, _TOTAL_OF_RE
+)
+# The same, without IGNORECASE, for the case-folded text: all are written lower-case but for
+# the "N" of "N =", which folds to "n".
+_FOLDED_CONTEXT = _ContextPatterns(
+    *(
+        re.compile(p.pattern.replace(r"N\s*=", r"n\s*="))
+        for p in (
+            _YEAR_PREFIX_RE,
+            _AGE_PREFIX_RE,
+            _ENROL_RE,
+            _ANALYSED_RE,
+            _SCREEN_RE,
+            _TOTAL_OF_RE,
+        )
+    )
+)
+
+
+def _context_of(view: TextView) -> tuple[str, _ContextPatterns]:
+    """The text to judge context on (the folded one when there is one) and its patterns."""
+    if view.folded is None:
+        return view.text, _CONTEXT
+    return view.folded, _FOLDED_CONTEXT
+
+
+def _ends_with(pattern: re.Pattern[str], window: str, longest: int) -> bool:
+    """``pattern.search(window)`` for a pattern ``X\\s*$`` whose ``X`` ends in a non-space and is
+    at most ``longest`` characters: tried only where ``X`` can start, not at every offset."""
+    return bool(pattern.search(window, max(0, len(window.rstrip()) - longest)))
 
 
 @dataclass
@@ -201,13 +251,14 @@ def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
 
 
 def _skip_number(view: TextView, start: int, value: int, raw: str) -> bool:
-    prefix = view.text[max(0, start - 30) : start]
     if value < 2 or value > 1_000_000 or raw.lower() == "one":
         return True
-    if _AGE_PREFIX_RE.search(prefix):
+    source, context = _context_of(view)
+    prefix = source[max(0, start - 30) : start]
+    if _ends_with(context.age_prefix, prefix, _AGE_PREFIX_LONGEST):
         return True
     is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2035
-    return is_year and bool(_YEAR_PREFIX_RE.search(prefix))
+    return is_year and _ends_with(context.year_prefix, prefix, _YEAR_PREFIX_LONGEST)
 
 
 def _subgroups(view: TextView, end: int) -> list[dict[str, Any]]:
@@ -319,27 +370,29 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
     return found
 
 
-def _windows(view: TextView, cand: Candidate) -> tuple[str, str]:
-    """The clause around a candidate: ``(before + own text, own text + after)``."""
+def _window_bounds(view: TextView, cand: Candidate) -> tuple[int, int]:
+    """The clause around a candidate, as offsets: the words before it start at the first,
+    the words after it end at the second."""
     sentence = view.sentence_at(cand.start)
-    before = view.text[max(sentence.start, cand.start - 40) : cand.start]
-    before = before[before.rfind(";") + 1 :]
-    after = view.text[cand.end : min(sentence.end, cand.end + 60)]
-    cut = _CLAUSE_END_RE.search(after)
-    after = after[: cut.start()] if cut else after
-    own = view.text[cand.start : cand.end]
-    return before + own, own + after
+    start = max(sentence.start, cand.start - 40)
+    start = view.text.rfind(";", start, cand.start) + 1 or start
+    end = min(sentence.end, cand.end + 60)
+    cut = _CLAUSE_END_RE.search(view.text, cand.end, end)
+    return start, max(cand.end, cut.start() if cut else end)
 
 
 def _score(view: TextView, cand: Candidate) -> None:
     sentence = view.sentence_at(cand.start)
-    before, after = _windows(view, cand)
-    enrol = bool(_ENROL_RE.search(before) or _ENROL_RE.search(after))
-    analysed = bool(_ANALYSED_RE.search(after))
-    screened = bool(_SCREEN_RE.search(after) or _SCREEN_RE.search(before[-25:]))
+    source, context = _context_of(view)
+    start, end = _window_bounds(view, cand)
+    before, after = source[start : cand.end], source[cand.start : end]
+    enrol = bool(context.enrol.search(before) or context.enrol.search(after))
+    analysed = bool(context.analysed.search(after))
+    screened = bool(context.screen.search(after) or context.screen.search(before[-25:]))
     cand.role = "randomised" if enrol else "analysed" if analysed else ""
     cand.score += 2 * enrol - 1 * (analysed and not enrol) - 3 * (screened and not enrol)
-    if _TOTAL_OF_RE.search(view.text[max(0, cand.start - 25) : cand.start]):
+    lead = source[max(0, cand.start - 25) : cand.start]
+    if _ends_with(context.total_of, lead, _TOTAL_OF_LONGEST):
         cand.score += 3
     if sentence.background:
         cand.score -= 4
