@@ -22,7 +22,7 @@ from evidencemine.nlp.numbers import TENS, UNITS, matches_at, number_starts
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.pipeline import default_patterns_dir
 from evidencemine.nlp.sentences import sentencizer_bounds
-from evidencemine.nlp.view import _HEADING_RE, _headings, case_folded
+from evidencemine.nlp.view import _HEADING_RE, _headings, case_folded, ends_with_match
 
 GOLD_DIR = Path(__file__).parent / "gold"
 EDGE_TEXTS = [
@@ -175,8 +175,10 @@ def test_number_starts_equal_a_regex_scan() -> None:
         (sample_size._YEAR_PREFIX_RE, sample_size._YEAR_PREFIX_LONGEST),
         (sample_size._AGE_PREFIX_RE, sample_size._AGE_PREFIX_LONGEST),
         (sample_size._TOTAL_OF_RE, sample_size._TOTAL_OF_LONGEST),
+        (timepoints._AGE_WORD_RE, timepoints._AGE_WORD_LONGEST),
+        (timepoints._BEFORE_AGE_RE, timepoints._BEFORE_AGE_LONGEST),
     ],
-    ids=["year", "age", "total-of"],
+    ids=["year", "age", "total-of", "age-word", "before-age"],
 )
 def test_tail_searches_start_late_enough(pattern: re.Pattern[str], longest: int) -> None:
     body = pattern.pattern.removesuffix(r"\s*$")
@@ -186,7 +188,7 @@ def test_tail_searches_start_late_enough(pattern: re.Pattern[str], longest: int)
         for end in range(0, len(text), 7):
             window = text[max(0, end - 30) : end]
             expected = bool(pattern.search(window))
-            assert sample_size._ends_with(pattern, window, longest) == expected, window
+            assert ends_with_match(pattern, window, longest) == expected, window
 
 
 def test_folded_context_patterns_equal_ignorecase_ones() -> None:
@@ -200,3 +202,19 @@ def test_folded_context_patterns_equal_ignorecase_ones() -> None:
             assert folded is not None
             expected = [m.span() for m in cased.finditer(text)]
             assert [m.span() for m in folded_pattern.finditer(folded)] == expected, text
+
+
+def test_before_ok_without_baseline_needs_only_the_tail() -> None:
+    folded_before_ok = timepoints._FOLDED_CONTEXT.before_ok
+    short = folded_before_ok.pattern.replace(
+        r"|\bbaseline\s*(?:,|and)|\bbaseline,\s*and)", ")"
+    ).removesuffix(r"\s*$")
+    assert re._parser.parse(short).getwidth()[1] == timepoints._BEFORE_OK_SHORT_LONGEST  # type: ignore[attr-defined]
+    extra = ["at  baseline ,", "Baseline and", "at the", "after\n", "baseline,  and ", "at both x"]
+    for text in [*_texts(), *extra]:
+        folded = case_folded(text)
+        assert folded is not None
+        for end in range(0, len(folded) + 1, 3):
+            window = folded[max(0, end - 60) : end]
+            expected = bool(folded_before_ok.search(window))
+            assert timepoints._before_ok(window, timepoints._FOLDED_CONTEXT) == expected, window

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evidencemine.nlp.numbers import NUMBER, matches_at, parse_int
-from evidencemine.nlp.view import TextView
+from evidencemine.nlp.view import TextView, ends_with_match
 
 _NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
 _N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
@@ -188,12 +188,6 @@ def _context_of(view: TextView) -> tuple[str, _ContextPatterns]:
     return view.folded, _FOLDED_CONTEXT
 
 
-def _ends_with(pattern: re.Pattern[str], window: str, longest: int) -> bool:
-    """``pattern.search(window)`` for a pattern ``X\\s*$`` whose ``X`` ends in a non-space and is
-    at most ``longest`` characters: tried only where ``X`` can start, not at every offset."""
-    return bool(pattern.search(window, max(0, len(window.rstrip()) - longest)))
-
-
 @dataclass
 class Candidate:
     """One number that may be the sample size."""
@@ -255,10 +249,10 @@ def _skip_number(view: TextView, start: int, value: int, raw: str) -> bool:
         return True
     source, context = _context_of(view)
     prefix = source[max(0, start - 30) : start]
-    if _ends_with(context.age_prefix, prefix, _AGE_PREFIX_LONGEST):
+    if ends_with_match(context.age_prefix, prefix, _AGE_PREFIX_LONGEST):
         return True
     is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2035
-    return is_year and _ends_with(context.year_prefix, prefix, _YEAR_PREFIX_LONGEST)
+    return is_year and ends_with_match(context.year_prefix, prefix, _YEAR_PREFIX_LONGEST)
 
 
 def _subgroups(view: TextView, end: int) -> list[dict[str, Any]]:
@@ -392,7 +386,7 @@ def _score(view: TextView, cand: Candidate) -> None:
     cand.role = "randomised" if enrol else "analysed" if analysed else ""
     cand.score += 2 * enrol - 1 * (analysed and not enrol) - 3 * (screened and not enrol)
     lead = source[max(0, cand.start - 25) : cand.start]
-    if _ends_with(context.total_of, lead, _TOTAL_OF_LONGEST):
+    if ends_with_match(context.total_of, lead, _TOTAL_OF_LONGEST):
         cand.score += 3
     if sentence.background:
         cand.score -= 4

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from evidencemine.nlp.numbers import NUMBER_START, WORD_NUMBER, matches_at, parse_number
-from evidencemine.nlp.view import TextView
+from evidencemine.nlp.view import TextView, ends_with_match
 
 _NUM = rf"(?:{NUMBER_START}(?:\d+(?:\.\d+)?|{WORD_NUMBER}))"
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"
@@ -54,11 +54,18 @@ _BEFORE_OK_RE = re.compile(
     r"\bbaseline,\s*and)\s*$",
     re.IGNORECASE,
 )
+# The longest text before "\s*$" the tail patterns can match (each ends in a non-space; for
+# _BEFORE_OK_RE, the alternatives without "baseline"); see ``ends_with_match``.
+_AGE_WORD_LONGEST = len("between")
+_BEFORE_AGE_LONGEST = len("birth to")
+_BEFORE_OK_SHORT_LONGEST = len("at both")
 _FOLLOW_BEFORE_RE = re.compile(r"follow[- ]?(?:up|ups)\b[^.;]{0,40}$", re.IGNORECASE)
 _BASELINE_RE = re.compile(
     r"\b(?:at|from|between|since)\s+baseline\b|\bbaseline\s*(?:,|and\b|to\b|\(|through\b)",
     re.IGNORECASE,
 )
+
+_BASELINE_FOLDED_RE = re.compile(_BASELINE_RE.pattern)
 
 
 @dataclass(frozen=True)
@@ -110,13 +117,23 @@ def _is_timepoint(text: str, start: int, end: int, context: _ContextPatterns = _
     after_list = context.continuation.match(text, end)
     after_start = after_list.end() if after_list else end
     after = text[after_start : after_start + 40]
-    if context.after_age.match(text, end) or context.age_word.search(before):
+    if context.after_age.match(text, end) or ends_with_match(
+        context.age_word, before, _AGE_WORD_LONGEST
+    ):
         return False
     if context.after_ok.match(after.lstrip(" -–")):
         return True
-    if context.before_age.search(before):
+    if ends_with_match(context.before_age, before, _BEFORE_AGE_LONGEST):
         return False
-    return bool(context.before_ok.search(before) or context.follow_before.search(before))
+    return _before_ok(before, context) or bool(context.follow_before.search(before))
+
+
+def _before_ok(before: str, context: _ContextPatterns) -> bool:
+    """``context.before_ok.search(before)``; on the folded text without "baseline" only the
+    short alternatives can match, so only the window's last few characters are tried."""
+    if context is _FOLDED_CONTEXT and "baseline" not in before:
+        return ends_with_match(context.before_ok, before, _BEFORE_OK_SHORT_LONGEST)
+    return bool(context.before_ok.search(before))
 
 
 def _mentions(view: TextView) -> list[re.Match[str]]:
@@ -150,10 +167,19 @@ def find_timepoints(view: TextView) -> list[TimePoint]:
                 months = _to_months(value, m.group("unit"))
                 points.append(TimePoint(months, m.start(), m.end()))
     if points:
-        baseline = _BASELINE_RE.search(text)
+        baseline = _baseline(view)
         if baseline:
             points.insert(0, TimePoint(0.0, baseline.start(), baseline.end()))
     return points
+
+
+def _baseline(view: TextView) -> re.Match[str] | None:
+    """``_BASELINE_RE.search(view.text)``, on the folded text when there is one."""
+    if view.folded is None:
+        return _BASELINE_RE.search(view.text)
+    if "baseline" not in view.folded:
+        return None  # every alternative names it
+    return _BASELINE_FOLDED_RE.search(view.folded)
 
 
 def months_of(points: list[TimePoint]) -> list[float]:

@@ -120,6 +120,12 @@ def case_folded(text: str) -> str | None:
     return folded
 
 
+def ends_with_match(pattern: re.Pattern[str], window: str, longest: int) -> bool:
+    """``pattern.search(window)`` for a pattern ``X\\s*$`` whose ``X`` ends in a non-space and is
+    at most ``longest`` characters: tried only where ``X`` can start, not at every offset."""
+    return bool(pattern.search(window, max(0, len(window.rstrip()) - longest)))
+
+
 def _sentence_bounds(doc: Doc, text: str, offsets: list[int]) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     for start, end in sentencizer_bounds(doc, text, offsets):
