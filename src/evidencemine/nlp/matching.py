@@ -1,9 +1,12 @@
-"""The phrase rules as two ``PhraseMatcher``s (lower-case and exact-case), read as plain hits.
+"""The phrase rules as one lower-case ``PhraseMatcher``, read as plain hits.
 
-This replaces two ``span_ruler`` components: a span ruler builds a ``Span`` object per match
-and stores them on the Doc, only for the view to read them back. The hits come out in the
-order the span rulers gave them (lower-case rules first, each sorted by character span, label
-and rule id), so everything downstream sees the same sequence.
+This replaces two ``span_ruler`` components (lower-case and exact-case): a span ruler builds
+a ``Span`` object per match and stores them on the Doc, only for the view to read them back.
+Exact-case rules are matched lower-case too and kept only where every token has the rule's
+exact spelling (any exact-case match is a lower-case match), which costs one pass over the
+tokens instead of two. The hits come out in the order the span rulers gave them (lower-case
+rules first, each sorted by character span, label and rule id), so everything downstream sees
+the same sequence.
 """
 
 from __future__ import annotations
@@ -34,30 +37,38 @@ class Hit:
 
 
 class RuleMatcher:
-    """Both phrase matchers of one rule set, with the rule behind each match id."""
+    """All phrase rules of one rule set in one matcher, with the rule behind each match id."""
 
     def __init__(self, vocab: Vocab, make_doc: Callable[[str], Doc], rules: RuleSet) -> None:
-        self.matchers: list[PhraseMatcher] = []
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
         # match id -> (rule, label hash, rule id hash): the last two order ties like spans do
         self.by_key: dict[int, tuple[PatternRule, int, int]] = {}
-        for cased in (False, True):
-            matcher = PhraseMatcher(vocab, attr="ORTH" if cased else "LOWER")
-            for rule in rules.phrase_rules(cased=cased):
-                key = vocab.strings.add(rule.id)
-                label = vocab.strings.add(rule.label)
-                self.by_key[key] = (rule, label, key)
-                matcher.add(rule.id, [make_doc(rule.pattern)])
-            self.matchers.append(matcher)
+        # match id of an exact-case rule -> the spelling (ORTH) of each of its tokens
+        self.spellings: dict[int, tuple[int, ...]] = {}
+        for rule in rules.phrase_rules(cased=False) + rules.phrase_rules(cased=True):
+            key = vocab.strings.add(rule.id)
+            label = vocab.strings.add(rule.label)
+            self.by_key[key] = (rule, label, key)
+            pattern = make_doc(rule.pattern)
+            if rule.cased:
+                self.spellings[key] = tuple(token.orth for token in pattern)
+            self.matcher.add(rule.id, [pattern])
 
     def __call__(self, doc: Doc, offsets: list[int]) -> list[Hit]:
         """Every match, lower-case rules first, each group in span-ruler order."""
+        groups: tuple[list[_Found], list[_Found]] = ([], [])
+        for key, start, end in self.matcher(doc):
+            if start == end:
+                continue
+            spelling = self.spellings.get(key)
+            if spelling is not None and not _spelled(doc, start, spelling):
+                continue
+            end_char = offsets[end - 1] + len(doc[end - 1])
+            groups[spelling is not None].append(
+                (offsets[start], end_char, *self.by_key[key], start, end)
+            )
         hits: list[Hit] = []
-        for matcher in self.matchers:
-            found = []
-            for key, start, end in matcher(doc):
-                if start != end:
-                    end_char = offsets[end - 1] + len(doc[end - 1])
-                    found.append((offsets[start], end_char, *self.by_key[key], start, end))
+        for found in groups:
             found.sort(key=_span_order)
             for start_char, end_char, rule, _, _, start, end in found:
                 hits.append(
@@ -68,8 +79,14 @@ class RuleMatcher:
         return hits
 
 
-def _span_order(
-    found: tuple[int, int, PatternRule, int, int, int, int],
-) -> tuple[int, int, int, int]:
+_Found = tuple[int, int, PatternRule, int, int, int, int]
+
+
+def _spelled(doc: Doc, start: int, spelling: tuple[int, ...]) -> bool:
+    """Whether the tokens from ``start`` have exactly these spellings (ORTH ids)."""
+    return all(doc[start + i].orth == orth for i, orth in enumerate(spelling))
+
+
+def _span_order(found: _Found) -> tuple[int, int, int, int]:
     """How ``sorted(spans)`` orders spans: characters, then label and id hashes."""
     return (found[0], found[1], found[3], found[4])
