@@ -96,12 +96,15 @@ _NON_WORD_TO_SPACE = bytes(
 )
 _DIGIT_RUN_START_RE = re.compile(rb" [0-9]")
 _NUMBER_WORDS = frozenset(w.encode() for w in (*UNITS, *TENS))
+# The same starts for any text (slower; ``\w`` is Unicode here, as in the patterns).
+_NUMBER_START_RE = re.compile(
+    rf"(?<!\w)(?:[0-9]|(?:{'|'.join(sorted((*UNITS, *TENS), key=len, reverse=True))})(?!\w))"
+)
 
 
-def number_starts(folded: str) -> list[int] | None:
+def number_starts(folded: str) -> list[int]:
     """Every offset where a number (:data:`NUMBER`) can start after a non-word character, in
-    the lower-cased ASCII text ``folded``: each digit run and each whole number word. None
-    for non-ASCII text.
+    the lower-cased text ``folded``: each digit run and each whole number word.
 
     Scanning a text once for these is several times cheaper than letting a regex that starts
     with ``NUMBER`` try every offset; the regex is then tried at these offsets only. A number
@@ -109,7 +112,7 @@ def number_starts(folded: str) -> list[int] | None:
     whole words need to be found, and only the number words the text holds are looked for.
     """
     if not folded.isascii():
-        return None
+        return [m.start() for m in _NUMBER_START_RE.finditer(folded)]
     spaced = b" " + folded.encode("ascii").translate(_NON_WORD_TO_SPACE) + b" "
     # the leading space of a match in ``spaced`` is where the digit or word starts in ``folded``
     starts = [m.start() for m in _DIGIT_RUN_START_RE.finditer(spaced)]

@@ -78,7 +78,7 @@ class TextView:
 
     def number_starts(self) -> list[int] | None:
         """Where a number can start (see :func:`~evidencemine.nlp.numbers.number_starts`);
-        None when the text has no ASCII folded form."""
+        None when the text has no folded form."""
         if self.folded is None:
             return None
         if self._number_starts is None:
