@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean schema
+.PHONY: install demo test lint bench clean schema server
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/evidencemine demo
+demo: $(STAMP)  ## the Prefect demo: sample site + API stand-ins on 127.0.0.1, both flows
+	$(BIN)/python flows/demo.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -33,3 +33,6 @@ clean:
 
 schema: $(STAMP)  ## regenerate the checked-in JSON Schema from the models
 	$(BIN)/python -c "from evidencemine.output import write_schema_file; print(write_schema_file())"
+
+server: $(STAMP)  ## a local Prefect server on 127.0.0.1:4200 (SQLite under PREFECT_HOME), telemetry off
+	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server start --host 127.0.0.1 --port 4200

@@ -54,7 +54,7 @@ from evidencemine.pipeline import (  # noqa: E402
     start_run,
     write_outcomes,
 )
-from evidencemine.settings import Settings, SourceSettings  # noqa: E402
+from evidencemine.settings import NlpSettings, Settings, SourceSettings  # noqa: E402
 from flows._settings import TaskRunners, run_settings, task_runners  # noqa: E402
 from flows.run_report import publish_report  # noqa: E402
 
@@ -72,9 +72,8 @@ class PageFailedError(Exception):
 
     @property
     def transient(self) -> bool:
-        # PageOutcome.transient (if the library records it) says whether a later try may
-        # succeed; without it, never retry (the HTTP layer has already retried).
-        return bool(getattr(self.outcome, "transient", False))
+        # The library records whether a later try may succeed (connection errors, 429, 5xx).
+        return self.outcome.transient
 
 
 def is_transient(error: BaseException | None) -> bool:
@@ -192,7 +191,9 @@ def fetch_pages(
     state.outcomes.extend(outcome_of(f, item) for f, item in zip(futures, items, strict=True))
 
 
-def extract_all(records: list[ProgrammeRecord], runners: TaskRunners) -> list[ProgrammeRecord]:
+def extract_all(
+    records: list[ProgrammeRecord], runners: TaskRunners, nlp: NlpSettings | None = None
+) -> list[ProgrammeRecord]:
     """Extraction and reconciliation per chunk of records on the CPU task runner (chunks of
     at most ``EXTRACT_CHUNK_SIZE``, and at least one per Dask worker)."""
     size = max(1, min(EXTRACT_CHUNK_SIZE, math.ceil(len(records) / runners.cpu_workers)))
@@ -200,7 +201,7 @@ def extract_all(records: list[ProgrammeRecord], runners: TaskRunners) -> list[Pr
     futures = [
         runners.cpu.submit(
             extract.with_options(task_run_name=f"extract {n}/{len(chunks)} ({len(chunk)} records)"),
-            {"records": chunk},
+            {"records": chunk, "nlp": nlp},
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
@@ -212,7 +213,7 @@ def finish_pages(
 ) -> dict[str, Any]:
     """Resolve (one batch), extract, write and report the parsed pages of a run."""
     records = resolve(quote(state), quote(client))
-    records = extract_all(records, runners)
+    records = extract_all(records, runners, state.options.nlp)
     write(quote(state), quote(records))
     return report_run(quote(state), quote(client))
 

@@ -33,6 +33,10 @@ import yaml  # noqa: E402
 from prefect import Flow, serve  # noqa: E402
 from prefect.deployments.runner import RunnerDeployment  # noqa: E402
 from prefect.schedules import Cron  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
+
+from evidencemine.errors import EvidenceMineError  # noqa: E402
+from evidencemine.settings import load_settings  # noqa: E402
 
 PREFECT_YAML = REPO / "prefect.yaml"
 log = logging.getLogger("evidencemine.flows.serve")
@@ -119,8 +123,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, help="at most this many concurrent flow runs")
     args = parser.parse_args(argv)
     config = str(Path(args.config).resolve()) if args.config else None
-    os.chdir(REPO)  # entrypoints and relative settings resolve in the checkout
-    deployments = build_deployments(cron=args.cron, timezone=args.timezone, config=config)
+    try:
+        if config:
+            load_settings(config)  # a bad file fails here, not in every scheduled run
+        os.chdir(REPO)  # entrypoints and relative settings resolve in the checkout
+        deployments = build_deployments(cron=args.cron, timezone=args.timezone, config=config)
+    except (ValueError, EvidenceMineError) as err:  # bad cron or time zone, bad config
+        errors = err.errors() if isinstance(err, ValidationError) else None
+        reason = "; ".join(str(e["msg"]) for e in errors) if errors else str(err)
+        parser.exit(2, f"serve.py: {reason}\n")
     serve(*deployments, limit=args.limit)
 
 

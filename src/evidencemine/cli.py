@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,13 +57,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
         _err(f"{path}: cannot read file: {err.strerror or err}")
         return EXIT_FAILED
     kind = None if args.kind == "auto" else args.kind
-    pdf = _settings(args).pdf
+    settings = _settings(args)
+    pdf = settings.pdf
     context = LoadContext(
         url=args.url, path=str(path), pdf_max_pages=pdf.max_pages, pdf_max_bytes=pdf.max_bytes
     )
     try:
         document = load_document(data, context)
-        print(validated_json(parse_page(document, kind=kind)), end="")
+        print(validated_json(parse_page(document, kind=kind, nlp=settings.nlp)), end="")
     except EvidenceMineError as err:
         _err(str(err))
         return EXIT_FAILED
@@ -136,6 +138,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(settings, progress=_progress(args))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run ``flows/serve.py`` of the checkout in a child process (the library stays free of
+    Prefect; the flows live beside it)."""
+    from evidencemine.settings import REPO_CONFIG_DIR
+
+    script = REPO_CONFIG_DIR.parent / "flows" / "serve.py"
+    if not script.is_file():
+        _err(f"{script}: not found; `serve` runs from a checkout (pip install -e '.[flows]')")
+        return EXIT_USAGE
+    try:
+        options = [
+            part
+            for name in ("config", "cron", "timezone", "limit")
+            if getattr(args, name) is not None
+            for part in (f"--{name}", str(getattr(args, name)))
+        ]
+        return subprocess.call([sys.executable, str(script), *options])
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
 # parser -----------------------------------------------------------------------------------
 
 
@@ -190,6 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="the full pipeline on the bundled sample site, offline")
     _common(p)
     p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the Prefect deployments of prefect.yaml (runs flows/serve.py)",
+        description="Serve the scheduled pipeline and the manual re-ingestion deployments "
+        "against the Prefect server in PREFECT_API_URL (runs flows/serve.py of the checkout).",
+    )
+    p.add_argument("--config", help="evidencemine TOML given to every flow run")
+    p.add_argument("--cron", help="cron of the scheduled pipeline (default: prefect.yaml's)")
+    p.add_argument("--timezone", help="time zone of the cron (default: prefect.yaml's)")
+    p.add_argument("--limit", type=int, help="at most this many concurrent flow runs")
+    p.set_defaults(handler=cmd_serve)
 
     from evidencemine.nlp.commands import register
 

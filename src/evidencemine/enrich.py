@@ -20,6 +20,7 @@ from evidencemine.models import (
 )
 from evidencemine.nlp import extract_text, extract_texts
 from evidencemine.papers import Paper, extract_paper
+from evidencemine.settings import NlpSettings
 
 DESIGN_LABELS = {
     "rct": "RCT",
@@ -57,26 +58,37 @@ def _page_texts(record: ProgrammeRecord) -> list[tuple[str, str]]:
     return items
 
 
-def extract_page_facts(record: ProgrammeRecord) -> ProgrammeRecord:
+def _run_texts(items: list[tuple[str, str]], nlp: NlpSettings | None) -> list[Extraction]:
+    if not items:
+        return []
+    nlp = nlp or NlpSettings()
+    return extract_texts(
+        items, batch_size=nlp.batch_size, n_process=nlp.n_process, patterns_dir=nlp.patterns_dir
+    )
+
+
+def extract_page_facts(record: ProgrammeRecord, nlp: NlpSettings | None = None) -> ProgrammeRecord:
     """Run the rules over the page's own fields; nothing here uses the network."""
     record = record.model_copy(deep=True)
-    items = _page_texts(record)
-    results = {e.source: e for e in extract_texts(items)} if items else {}
+    results = {e.source: e for e in _run_texts(_page_texts(record), nlp)}
     for index, study in enumerate(record.studies):
         key = _study_key(record, index)
         _apply_page_fields(study, key, results)
         if record.source.kind == "research-project":
             _apply_summary(study, key, results)
         elif record.source.kind == "study-paper":
-            _apply_paper(record, study, key)
+            _apply_paper(record, study, key, nlp)
     return record
 
 
-def _apply_paper(record: ProgrammeRecord, study: Study, key: str) -> None:
+def _apply_paper(record: ProgrammeRecord, study: Study, key: str, nlp: NlpSettings | None) -> None:
     """A paper's abstract (methods for a missing N or country) describes its one study."""
     methods = next((s.text for s in record.programme.sections if s.heading == "Methods"), None)
     paper = Paper(source=key, abstract=record.programme.summary, methods=methods)
-    found = extract_paper(paper, lambda text, source: extract_text(text, source=source))
+    patterns_dir = nlp.patterns_dir if nlp else None
+    found = extract_paper(
+        paper, lambda text, source: extract_text(text, source=source, patterns_dir=patterns_dir)
+    )
     if found is None:
         return
     _apply_summary(study, key, {f"{key}/summary": found})
@@ -137,7 +149,9 @@ def literature_source(reference: Reference) -> str | None:
     return None
 
 
-def extract_literature(records: list[ProgrammeRecord]) -> list[ProgrammeRecord]:
+def extract_literature(
+    records: list[ProgrammeRecord], nlp: NlpSettings | None = None
+) -> list[ProgrammeRecord]:
     """Run the rules over every resolved abstract of every study (one batch for the run)."""
     records = [r.model_copy(deep=True) for r in records]
     items: list[tuple[str, str]] = []
@@ -147,7 +161,7 @@ def extract_literature(records: list[ProgrammeRecord]) -> list[ProgrammeRecord]:
                 source = literature_source(reference)
                 if source and reference.abstract:
                     items.append((source, reference.abstract))
-    found = {e.source: e for e in extract_texts(dict(items).items())} if items else {}
+    found = {e.source: e for e in _run_texts(list(dict(items).items()), nlp)}
     for record in records:
         for study in record.studies:
             for reference in study.references:

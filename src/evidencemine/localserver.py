@@ -13,13 +13,18 @@ Only loopback addresses are ever bound.
 from __future__ import annotations
 
 import hashlib
+import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -54,6 +59,18 @@ class Reply:
 Handler = Callable[[Request], "Reply | None"]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (timeouts, size caps: the faults under test) are logged at
+    debug level instead of a traceback on stderr; other handler errors still print."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            log.debug("client %s went away: %s", client_address, error)
+            return
+        super().handle_error(request, client_address)
+
+
 class LocalServer:
     """Serve ``handler`` on 127.0.0.1 in a background thread; records every request."""
 
@@ -63,7 +80,7 @@ class LocalServer:
         self.handler = handler
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, port), self._make_handler_class())
+        self._httpd = _QuietServer((host, port), self._make_handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

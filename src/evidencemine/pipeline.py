@@ -25,7 +25,13 @@ from evidencemine.http import HttpClient
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import OutputStore
 from evidencemine.reconcile import reconcile_record
-from evidencemine.settings import PdfSettings, Settings, SourceSettings
+from evidencemine.settings import (
+    NlpSettings,
+    PdfSettings,
+    Settings,
+    SourceSettings,
+    resolve_repo_path,
+)
 from evidencemine.sources import parse_document
 
 log = logging.getLogger(__name__)
@@ -51,9 +57,14 @@ class PageOutcome:
     stage: str | None = None
     error: str | None = None
     changes: list[str] = field(default_factory=list)
+    transient: bool = False
+    """True when the failure may go away on a later try (connection errors, 429, 5xx)."""
 
     def fail(self, stage: str, err: Exception) -> None:
         self.status, self.stage, self.error = "failed", stage, str(err)
+        self.transient = bool(getattr(err, "transient", False)) or isinstance(
+            err, ConnectionError | TimeoutError
+        )
 
 
 def is_url(text: str) -> bool:
@@ -100,9 +111,11 @@ def fetch_document(
     return load_document(result.content, context)
 
 
-def parse_page(document: Document, *, kind: str | None = None) -> ProgrammeRecord:
+def parse_page(
+    document: Document, *, kind: str | None = None, nlp: NlpSettings | None = None
+) -> ProgrammeRecord:
     """Adapter plus the rules over the page's own fields (no network)."""
-    return extract_page_facts(parse_document(document, kind=kind))
+    return extract_page_facts(parse_document(document, kind=kind), nlp)
 
 
 def resolve_records(
@@ -133,9 +146,11 @@ def resolve_records(
     return out, summary
 
 
-def extract_and_reconcile(records: Sequence[ProgrammeRecord]) -> list[ProgrammeRecord]:
+def extract_and_reconcile(
+    records: Sequence[ProgrammeRecord], nlp: NlpSettings | None = None
+) -> list[ProgrammeRecord]:
     """Rules over the resolved abstracts, then page-vs-literature reconciliation."""
-    return [reconcile_record(r) for r in extract_literature(list(records))]
+    return [reconcile_record(r) for r in extract_literature(list(records), nlp)]
 
 
 # a run ------------------------------------------------------------------------------------
@@ -149,6 +164,7 @@ class RunOptions:
     crawl: bool = False
     mode: str = "ingest"
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    nlp: NlpSettings = field(default_factory=NlpSettings)
 
 
 @dataclass(slots=True)
@@ -171,8 +187,14 @@ class RunState:
 
 
 def start_run(settings: Settings, options: RunOptions) -> RunState:
-    """A new run; the options take the PDF caps from the settings."""
-    options = replace(options, pdf=settings.pdf)
+    """A new run; the options take the PDF caps and the NLP settings from the settings.
+
+    A missing patterns folder stops the run here (:class:`ConfigError`), before any page.
+    """
+    patterns = resolve_repo_path(settings.nlp.patterns_dir)
+    if not patterns.is_dir():
+        raise ConfigError("nlp.patterns_dir: patterns folder not found", source=str(patterns))
+    options = replace(options, pdf=settings.pdf, nlp=settings.nlp)
     return RunState(settings=settings, options=options)
 
 
@@ -230,7 +252,7 @@ def fetch_and_parse(
         outcome.status = "unchanged"
         return outcome
     try:
-        record = parse_page(document, kind=options.kind)
+        record = parse_page(document, kind=options.kind, nlp=options.nlp)
     except EvidenceMineError as err:
         outcome.fail("parse", err)
         return outcome
@@ -400,7 +422,7 @@ def _finish_pages(
     if progress and parsed_records(state.outcomes) and client and not state.options.offline:
         progress(f"resolving references of {len(parsed_records(state.outcomes))} programme(s)")
     records = resolve_run(state, client)
-    replace_records(state.outcomes, extract_and_reconcile(records))
+    replace_records(state.outcomes, extract_and_reconcile(records, state.options.nlp))
     write_outcomes(state)
     return finish_run(state, client)
 
@@ -423,7 +445,7 @@ def ingest(
     store, known = state.store, previous_hashes(state.store)
     try:
         for number, item in enumerate(inputs, start=1):
-            state.outcomes.append(fetch_and_parse(item, active, options, store, known))
+            state.outcomes.append(fetch_and_parse(item, active, state.options, store, known))
             _step(progress, number, len(inputs), state.outcomes[-1])
         return _finish_pages(state, active, progress)
     finally:

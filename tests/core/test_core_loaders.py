@@ -149,3 +149,27 @@ def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
         load_path(tmp_path / "missing.html")
     with pytest.raises(InputError, match="directory"):
         load_path(tmp_path)
+
+
+def test_first_use_from_many_threads_sees_every_loader() -> None:
+    # A fresh interpreter, so the builtin loaders are registered by the racing threads.
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from evidencemine.documents import registered_loaders\n"
+        "seen, start = [], threading.Barrier(16)\n"
+        "def use():\n"
+        "    start.wait()\n"
+        "    seen.append(tuple(loader.name for loader in registered_loaders()))\n"
+        "threads = [threading.Thread(target=use) for _ in range(16)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(len(set(seen)), len(seen), ','.join(seen[0]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    distinct, total, names = done.stdout.split()
+    assert (distinct, total) == ("1", "16")
+    assert names.split(",") == ["pdf", "html", "text"]

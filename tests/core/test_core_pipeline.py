@@ -173,3 +173,47 @@ def test_run_report_has_resolution_and_coverage(settings: Settings) -> None:
         "failed",
         "resolved",
     }
+
+
+def _renamed_patterns(tmp_path: Path) -> Path:
+    """The shipped rules with every comparison rule id renamed (``…-custom``)."""
+    shipped = Path(__file__).resolve().parents[2] / "config" / "patterns"
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    for path in shipped.glob("*.jsonl"):
+        lines = path.read_text("utf-8").splitlines()
+        if path.name == "comparison.jsonl":
+            rules = [json.loads(line) for line in lines if line.strip()]
+            lines = [json.dumps({**rule, "id": rule["id"] + "-custom"}) for rule in rules]
+        (folder / path.name).write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+def test_ingest_uses_the_configured_patterns(tmp_path: Path, seeds_dir: Path) -> None:
+    from evidencemine.pipeline import RunOptions
+
+    settings = Settings()
+    settings.output.dir = tmp_path / "out"
+    settings.nlp.patterns_dir = _renamed_patterns(tmp_path)
+    report = ingest(
+        [str(seeds_dir / "004_fcc6b16e27ae857a.txt")], settings, RunOptions(offline=True)
+    )
+    assert report["counts"]["failed"] == 0
+    (path,) = (tmp_path / "out" / "programmes").rglob("*.json")
+    comparison = json.loads(path.read_text("utf-8"))["studies"][0]["comparison"]
+    assert comparison["value"] == "treatment as usual"
+    assert comparison["evidence"]["rule"].endswith("-custom")
+
+
+def test_missing_patterns_folder_stops_the_run_before_any_page(
+    tmp_path: Path, seeds_dir: Path
+) -> None:
+    from evidencemine.errors import ConfigError
+    from evidencemine.pipeline import RunOptions
+
+    settings = Settings()
+    settings.output.dir = tmp_path / "out"
+    settings.nlp.patterns_dir = tmp_path / "no-such-folder"
+    with pytest.raises(ConfigError, match="patterns folder not found"):
+        ingest([str(seeds_dir / "004_fcc6b16e27ae857a.txt")], settings, RunOptions(offline=True))
+    assert not (tmp_path / "out").exists()

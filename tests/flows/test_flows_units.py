@@ -57,9 +57,13 @@ def test_flows_failed_page_is_retried_only_when_transient() -> None:
     assert is_transient(PageFailedError(parse_failure)) is False
     fetch_failure = PageOutcome("https://example.org/programme/y")
     fetch_failure.fail("fetch", FetchError("HTTP 503", status=503))
-    if not hasattr(fetch_failure, "transient"):
-        pytest.skip("the library does not record PageOutcome.transient yet (asked for)")
     assert is_transient(PageFailedError(fetch_failure)) is True
+    gone = PageOutcome("https://example.org/programme/z")
+    gone.fail("fetch", FetchError("HTTP 403", status=403))
+    assert is_transient(PageFailedError(gone)) is False
+    reset = PageOutcome("https://example.org/programme/w")
+    reset.fail("fetch", ConnectionResetError("reset by peer"))
+    assert is_transient(PageFailedError(reset)) is True
 
 
 def test_flows_retry_policy_is_on_the_tasks_and_low() -> None:
@@ -107,3 +111,22 @@ def test_flows_prefect_yaml_schedules_the_pipeline_weekly_in_london() -> None:
     assert specs["weekly"].crons == (("0 3 * * 1", "Europe/London"),)
     assert specs["manual"].entrypoint == "flows/reingest.py:reingest"
     assert specs["manual"].crons == ()
+
+
+@pytest.mark.parametrize(("option", "reason"), [
+    (["--cron", "every monday"], 'Invalid cron string: "every monday"'),
+    (["--timezone", "Mars/Olympus"], 'Invalid timezone: "Mars/Olympus"'),
+    (["--config", "no-such-file.toml"], "config file not found"),
+])  # fmt: skip
+def test_serve_command_refuses_bad_options_in_one_line(
+    option: list[str], reason: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "evidencemine.cli", "serve", *option],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1

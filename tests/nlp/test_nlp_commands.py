@@ -69,3 +69,43 @@ def test_eval_prints_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     figures = json.loads(capsys.readouterr().out)
     assert figures["items"] >= 60
     assert set(figures) >= {"design", "sample_size", "countries", "outcomes", "timepoints"}
+
+
+def _patterns_with_extra_design(tmp_path: Path) -> Path:
+    """A copy of the shipped rules with one extra design name, referenced by a config file."""
+    shipped = Path(__file__).resolve().parents[2] / "config" / "patterns"
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    for path in shipped.glob("*.jsonl"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    extra = {"id": "design-cohort-zebra-study", "label": "DESIGN", "value": "cohort",
+             "kind": "name", "pattern": "zebra study"}  # fmt: skip
+    with (folder / "design.jsonl").open("a", encoding="utf-8") as out:
+        out.write(json.dumps(extra) + "\n")
+    config = tmp_path / "em.toml"
+    config.write_text(f'[nlp]\npatterns_dir = "{folder.as_posix()}"\n')
+    return config
+
+
+def test_extract_uses_the_configured_patterns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _patterns_with_extra_design(tmp_path)
+    path = tmp_path / "abstract.txt"
+    path.write_text("In this zebra study, 80 parents in Kenya were followed for a year.")
+    assert _run(["extract", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["design"] is None
+    assert _run(["extract", str(path), "--config", str(config)]) == 0
+    design = json.loads(capsys.readouterr().out)["design"]
+    assert design["value"] == "cohort"
+    assert design["evidence"]["rule"] == "design-cohort-zebra-study"
+
+
+def test_extract_reports_a_missing_patterns_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "em.toml"
+    config.write_text(f'[nlp]\npatterns_dir = "{(tmp_path / "nowhere").as_posix()}"\n')
+    assert _run(["extract", "--config", str(config), str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "patterns folder not found" in err and "nowhere" in err

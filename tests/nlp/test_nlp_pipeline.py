@@ -103,3 +103,16 @@ def test_custom_patterns_folder_adds_rules(tmp_path: Path) -> None:
     (tmp_path / "zz_extra.jsonl").write_text(json.dumps(extra) + "\n", encoding="utf-8")
     doc = get_pipeline(tmp_path)("A trialx of parenting.")
     assert doc.user_data["evidencemine"]["design"]["rule"] == "design-rct-trialx"
+
+
+def test_default_patterns_found_from_any_working_directory(tmp_path: Path) -> None:
+    code = (
+        "from evidencemine.nlp import extract_text\n"
+        "print(extract_text('A cluster randomised trial in Ghana.', source='x').design.value)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, timeout=120, check=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.stdout.strip() == "cluster-rct"
+    assert (default_patterns_dir() / "design.jsonl").is_file()

@@ -12,6 +12,7 @@ from evidencemine.errors import EvidenceMineError, InputError
 from evidencemine.models import Extraction
 from evidencemine.nlp.evaluate import ebmnlp_hit_rate, evaluate_gold, format_table, read_jsonl
 from evidencemine.nlp.extract import extract_text, extract_texts
+from evidencemine.settings import load_settings
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -52,15 +53,21 @@ def _jsonl_items(path: Path) -> list[tuple[Any, str]]:
 def run_extract(args: argparse.Namespace) -> int:
     """Handler of ``extract``: one text to one JSON object, or JSONL to JSONL."""
     try:
+        nlp = load_settings(args.config).nlp
         if args.jsonl:
             items = _jsonl_items(Path(args.jsonl))
-            results = extract_texts((str(item_id), text) for item_id, text in items)
+            results = extract_texts(
+                ((str(item_id), text) for item_id, text in items),
+                batch_size=nlp.batch_size,
+                n_process=nlp.n_process,
+                patterns_dir=nlp.patterns_dir,
+            )
             for (item_id, _), extraction in zip(items, results, strict=True):
                 line = {"id": item_id, **extraction_json(extraction)}
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             return EXIT_OK
         source, text = _read_text(args.path)
-        result = extraction_json(extract_text(text, source=source))
+        result = extraction_json(extract_text(text, source=source, patterns_dir=nlp.patterns_dir))
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     except EvidenceMineError as err:
@@ -100,6 +107,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     extract.add_argument(
         "--jsonl", metavar="FILE", help='lines {"id": ..., "text": ...}; one JSON line out each'
     )
+    extract.add_argument("--config", type=Path, help="a TOML file overlaying the defaults")
     extract.set_defaults(handler=run_extract)
     evaluate = subparsers.add_parser(
         "eval",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc
@@ -83,16 +84,21 @@ def extraction_from_doc(doc: Doc, source: str) -> Extraction:
     )
 
 
-def extract_text(text: str, *, source: str) -> Extraction:
-    """Design, sample size, countries, outcomes, time points and comparison of one text."""
-    return extraction_from_doc(get_pipeline()(text), source)
+def extract_text(text: str, *, source: str, patterns_dir: Path | None = None) -> Extraction:
+    """Design, sample size, countries, outcomes, time points and comparison of one text
+    (rules from ``patterns_dir``, by default the checkout's ``config/patterns``)."""
+    return extraction_from_doc(get_pipeline(patterns_dir)(text), source)
 
 
 def extract_texts(
-    items: Iterable[tuple[str, str]], *, batch_size: int = 64, n_process: int = 1
+    items: Iterable[tuple[str, str]],
+    *,
+    batch_size: int = 64,
+    n_process: int = 1,
+    patterns_dir: Path | None = None,
 ) -> list[Extraction]:
     """:func:`extract_text` for many ``(source, text)`` pairs through ``nlp.pipe``."""
-    nlp = get_pipeline()
+    nlp = get_pipeline(patterns_dir)
     pairs = [(text, source) for source, text in items]
     docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
     return [extraction_from_doc(doc, source) for doc, source in docs]
