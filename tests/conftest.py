@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 # Prefect (tests/flows) installs an API log handler for the whole process; library loggers used
@@ -45,3 +48,18 @@ def loopback_settings(tmp_path: Path) -> Settings:
     settings.pubmed.requests_per_second = 1000
     settings.crossref.requests_per_second = 1000
     return settings
+
+
+def _run_python(code: str, cwd: Path | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def fresh_python() -> Callable[..., str]:
+    """``fresh_python(code, cwd=None)``: run ``code`` in a new interpreter, return its stdout
+    (for first-use and fork behaviour that the long-lived test process cannot show)."""
+    return _run_python

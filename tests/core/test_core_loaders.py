@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -151,11 +152,8 @@ def test_missing_file_and_directory_are_input_errors(tmp_path: Path) -> None:
         load_path(tmp_path)
 
 
-def test_first_use_from_many_threads_sees_every_loader() -> None:
+def test_first_use_from_many_threads_sees_every_loader(fresh_python: Callable[..., str]) -> None:
     # A fresh interpreter, so the builtin loaders are registered by the racing threads.
-    import subprocess
-    import sys
-
     code = (
         "import threading\n"
         "from evidencemine.documents import registered_loaders\n"
@@ -167,9 +165,6 @@ def test_first_use_from_many_threads_sees_every_loader() -> None:
         "[t.start() for t in threads]; [t.join() for t in threads]\n"
         "print(len(set(seen)), len(seen), ','.join(seen[0]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
-    )
-    distinct, total, names = done.stdout.split()
+    distinct, total, names = fresh_python(code).split()
     assert (distinct, total) == ("1", "16")
     assert names.split(",") == ["pdf", "html", "text"]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -60,7 +59,7 @@ def test_extract_texts_matches_extract_text() -> None:
     assert batch == single
 
 
-def test_extract_texts_with_two_processes() -> None:
+def test_extract_texts_with_two_processes(fresh_python: Callable[..., str]) -> None:
     # A fresh interpreter: nlp.pipe forks its workers, and a test process that other tests
     # have filled with threads and log handlers (Prefect) is no fair place to fork from.
     code = (
@@ -70,10 +69,8 @@ def test_extract_texts_with_two_processes() -> None:
         "found = extract_texts(items, n_process=2, batch_size=2)\n"
         "print(json.dumps([[f.source, f.sample_size.total] for f in found]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert json.loads(done.stdout) == [["s0", 80], ["s1", 80], ["s2", 80], ["s3", 80]]
+    found = json.loads(fresh_python(code))
+    assert found == [["s0", 80], ["s1", 80], ["s2", 80], ["s3", 80]]
 
 
 def _extract_in_worker(text: str) -> int:
@@ -105,14 +102,12 @@ def test_custom_patterns_folder_adds_rules(tmp_path: Path) -> None:
     assert doc.user_data["evidencemine"]["design"]["rule"] == "design-rct-trialx"
 
 
-def test_default_patterns_found_from_any_working_directory(tmp_path: Path) -> None:
+def test_default_patterns_found_from_any_working_directory(
+    tmp_path: Path, fresh_python: Callable[..., str]
+) -> None:
     code = (
         "from evidencemine.nlp import extract_text\n"
         "print(extract_text('A cluster randomised trial in Ghana.', source='x').design.value)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True, text=True, timeout=120, check=True, cwd=tmp_path,
-    )  # fmt: skip
-    assert done.stdout.strip() == "cluster-rct"
+    assert fresh_python(code, cwd=tmp_path).strip() == "cluster-rct"
     assert (default_patterns_dir() / "design.jsonl").is_file()
