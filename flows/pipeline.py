@@ -133,7 +133,21 @@ def resolve(state: RunState, client: HttpClient | None) -> list[ProgrammeRecord]
     return resolve_run(state, client)
 
 
-extract = task(extract_and_reconcile, name="extract and reconcile", cache_policy=NO_CACHE)
+class Records:
+    """Records handed to a task as one opaque value. Prefect walks task parameters that are
+    lists, dicts, dataclasses or pydantic models node by node (looking for futures), which
+    for a chunk of programme records costs more than the extraction; a plain object is not
+    walked. (``quote`` does the same on threads but does not survive the trip to Dask.)"""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[ProgrammeRecord]) -> None:
+        self.items = items
+
+
+@task(name="extract and reconcile", cache_policy=NO_CACHE)
+def extract(records: Records, nlp: NlpSettings | None = None) -> list[ProgrammeRecord]:
+    return extract_and_reconcile(records.items, nlp)
 
 
 @task(name="write records", task_run_name="write records", cache_policy=NO_CACHE)
@@ -201,7 +215,7 @@ def extract_all(
     futures = [
         runners.cpu.submit(
             extract.with_options(task_run_name=f"extract {n}/{len(chunks)} ({len(chunk)} records)"),
-            {"records": chunk, "nlp": nlp},
+            {"records": Records(chunk), "nlp": nlp},
         )
         for n, chunk in enumerate(chunks, start=1)
     ]

@@ -163,7 +163,8 @@ class _Walker:
         self.flush(pending)
 
     def _has_block(self, tag: Tag) -> bool:
-        return tag.find(list(BLOCKS)) is not None
+        # A plain walk: ``tag.find(list(BLOCKS))`` builds a bs4 filter on every call.
+        return any(getattr(node, "name", None) in BLOCKS for node in tag.descendants)
 
     def flush(self, runs: list[Run]) -> None:
         self.blocks.extend(runs_to_blocks(runs))
