@@ -77,6 +77,23 @@ def test_outcome_list_items_are_positive(text: str, outcome: str) -> None:
         ("Mothers were randomised to video feedback (n = 40) or usual care (n = 36).", 76),
         ("A total of 1,206 first-time mothers were recruited in pregnancy.", 1206),
         ("We enrolled one hundred and twenty families with toddlers.", 120),
+        # a number labelling a modifier is not a count, and does not hide the count before it
+        ("A total of 48 type 1 diabetic mothers were randomised to coaching.", 48),
+        # the unit belongs to the nearest number: "2" is the study, not the fathers
+        ("In study 2 twelve fathers took part in the group sessions.", 12),
+        # a hyphenated population ends in its unit
+        ("A sample of 406 spouse-caregivers of people with dementia was randomised.", 406),
+        # a lone lower-case n = right after its population is the total, not an arm
+        ("Parents of toddlers with a language delay (n = 72) were randomised to the course.", 72),
+        # the recruitment verb may come after a long noun phrase; the analysed 66 loses
+        (
+            "Seventy-three families with a child referred to the clinic for severe conduct "
+            "problems were randomly assigned to the groups. The remaining 66 families were "
+            "followed up for a year.",
+            73,
+        ),
+        # "screen time" is not screening
+        ("We surveyed 1,210 parents about screen time and sleep in the home.", 1210),
     ],
 )
 def test_sample_size_forms(text: str, total: int) -> None:

@@ -33,7 +33,7 @@ FLOORS = {
     ("timepoints", "f1"): 0.93,
     ("comparison", "f1"): 0.88,
 }
-EBMNLP_FLOORS = {"hit_rate": 0.80, "precision": 0.90}
+EBMNLP_FLOORS = {"hit_rate": 0.90, "precision": 0.95}  # measured 0.923 / 0.966
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ participants and note the clusters.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,6 +115,8 @@ _BREAK_WORDS = frozenset(
         "into",
     ]
 )
+# Words that a number labels rather than counts ("type 2", "grade 3", "stage II").
+_LABEL_WORDS = frozenset(["type", "grade", "stage", "class", "phase", "level", "step"])
 _YEAR_PREFIX_RE = re.compile(
     r"(?:\b(?:in|since|during|from|between|by|until|to|and|of|the|early|late|mid|year|years)"
     r"|[,(–-])\s*$",
@@ -121,7 +124,8 @@ _YEAR_PREFIX_RE = re.compile(
 )
 _AGE_PREFIX_RE = re.compile(
     r"\b(?:aged|age|ages|mean age of|age of|older than|younger than|between|grade|grades|"
-    r"score of|scores of|p|version|wave|phase|stage|step|level|cohort|table|figure)\s*$",
+    r"score of|scores of|p|version|wave|phase|stage|step|level|cohort|table|figure|type|class)"
+    r"\s*$",
     re.IGNORECASE,
 )
 _ENROL_RE = re.compile(
@@ -136,8 +140,8 @@ _ANALYSED_RE = re.compile(
     re.IGNORECASE,
 )
 _SCREEN_RE = re.compile(
-    r"screen|assessed for eligibility|approached|invited|contacted|eligib|referred|declined|"
-    r"identified|excluded|refused|records|abstracts",
+    r"screened|screening|assessed for eligibility|approached|invited|contacted|eligib|referred|"
+    r"declined|identified|excluded|refused|records|abstracts",
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
@@ -228,11 +232,20 @@ def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
     units = view.rules.lexicon.get("UNIT", {})
     noncount = view.rules.words("NONCOUNT")
     words = _follow_words(view.text, pos)
+    previous = ""
     for _, (word, end) in zip(range(6), words, strict=False):
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False
         rule = units.get(lower)
+        if rule is None and "-" in lower:  # "spouse-caregivers", "mother-infant (dyads)"
+            rule = units.get(lower.rsplit("-", 1)[1])
+        if rule is None and word.isdigit() and previous in _LABEL_WORDS:
+            previous = lower  # "48 type 2 diabetic patients": the label is a modifier
+            continue
+        if rule is None and word[0].isalpha() and parse_int(lower) is not None:
+            return None  # "2 Ten males": the unit belongs to the next number
+        previous = lower
         if rule is not None:
             nxt_word, nxt_end = next(words, ("", end))
             nxt = nxt_word.lower()
@@ -309,7 +322,9 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
     if "=" not in view.text:
         return totals, arms  # the pattern needs one; scanning for it with the regex costs more
     units = view.rules.lexicon.get("UNIT", {})
-    for m in _N_EQUALS_RE.finditer(view.text):
+    matches = list(_N_EQUALS_RE.finditer(view.text))
+    per_sentence = Counter(view.sentence_at(m.start()).index for m in matches)
+    for m in matches:
         n = parse_int(m.group(2))
         if n is None or n < 2:
             continue
@@ -327,13 +342,24 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
             totals.append(
                 Candidate(n, m.start(), m.end(), units[last].value, "participant", "sample-n-unit")
             )
+        elif per_sentence[sentence.index] == 1:
+            # "patients with acute neck pain (n = 72)": a lone n = after its population
+            unit = _unit_before(view, m.start(), sentence.start, words=5)
+            if unit and unit[1] == "participant":
+                totals.append(
+                    Candidate(n, m.start(), m.end(), unit[0], "participant", "sample-n-unit")
+                )
     return totals, arms
 
 
-def _unit_before(view: TextView, pos: int, floor: int) -> tuple[str, str, int] | None:
+def _unit_before(
+    view: TextView, pos: int, floor: int, words: int = 3
+) -> tuple[str, str, int] | None:
     units = view.rules.lexicon.get("UNIT", {})
-    words = re.findall(r"[A-Za-z][A-Za-z'’\-–]*", view.text[max(floor, pos - 40) : pos])
-    for word in reversed(words[-3:]):
+    found = re.findall(
+        r"[A-Za-z][A-Za-z'’\-–]*", view.text[max(floor, pos - 40 - 10 * (words - 3)) : pos]
+    )
+    for word in reversed(found[-words:]):
         rule = units.get(word.lower())
         if rule is not None:
             return (rule.value, rule.kind, pos)
@@ -370,7 +396,7 @@ def _window_bounds(view: TextView, cand: Candidate) -> tuple[int, int]:
     sentence = view.sentence_at(cand.start)
     start = max(sentence.start, cand.start - 40)
     start = view.text.rfind(";", start, cand.start) + 1 or start
-    end = min(sentence.end, cand.end + 60)
+    end = min(sentence.end, cand.end + 90)
     cut = _CLAUSE_END_RE.search(view.text, cand.end, end)
     return start, max(cand.end, cut.start() if cut else end)
 
