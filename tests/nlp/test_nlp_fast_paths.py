@@ -10,13 +10,27 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import spacy
 from spacy.attrs import IDX
 from spacy.language import Language
 
-from evidencemine.nlp import outcomes, sample_size, timepoints
+from evidencemine.models import (
+    Arm,
+    ComparisonFinding,
+    CountryFinding,
+    DesignFinding,
+    Evidence,
+    Extraction,
+    OutcomeFinding,
+    SampleSize,
+    Subgroup,
+)
+from evidencemine.nlp import get_pipeline, outcomes, sample_size, timepoints
+from evidencemine.nlp.components import results_of
+from evidencemine.nlp.extract import extraction_from_doc
 from evidencemine.nlp.matching import RuleMatcher
 from evidencemine.nlp.numbers import TENS, UNITS, matches_at, number_starts
 from evidencemine.nlp.patterns import cached_rules
@@ -223,3 +237,64 @@ def test_before_ok_without_baseline_needs_only_the_tail() -> None:
             window = folded[max(0, end - 60) : end]
             expected = bool(folded_before_ok.search(window))
             assert timepoints._before_ok(window, timepoints._FOLDED_CONTEXT) == expected, window
+
+
+def _extraction_by_constructors(results: dict[str, Any], source: str) -> Extraction:
+    """The Extraction built model by model (the obvious way), for comparison."""
+
+    def evidence(found: dict[str, Any]) -> Evidence:
+        keys = ("start", "end", "text", "rule")
+        return Evidence(source=source, **{k: found[k] for k in keys})
+
+    design, size, comparison = (results.get(k) for k in ("design", "sample_size", "comparison"))
+    return Extraction(
+        source=source,
+        design=DesignFinding(
+            value=design["value"], protocol=design["protocol"], evidence=evidence(design)
+        )
+        if design
+        else None,
+        sample_size=SampleSize(
+            total=size["total"],
+            unit=size["unit"],
+            arms=[Arm(label=a["label"], n=a["n"]) for a in size["arms"]],
+            subgroups=[Subgroup(n=s["n"], description=s["description"]) for s in size["subgroups"]],
+            randomised=size["randomised"],
+            analysed=size["analysed"],
+            clusters=size["clusters"],
+            studies_included=size["studies_included"],
+            evidence=evidence(size),
+        )
+        if size
+        else None,
+        countries=[
+            CountryFinding(code=c["code"], evidence=evidence(c))
+            for c in results.get("countries", [])
+        ],
+        outcomes=[
+            OutcomeFinding(
+                outcome=o["outcome"],
+                direction=o["direction"],
+                timepoints_months=o["timepoints_months"],
+                evidence=evidence(o),
+            )
+            for o in results.get("outcomes", [])
+        ],
+        timepoints_months=results.get("timepoints_months", []),
+        comparison=ComparisonFinding(value=comparison["value"], evidence=evidence(comparison))
+        if comparison
+        else None,
+    )
+
+
+def test_one_validation_equals_model_by_model_construction() -> None:
+    nlp = get_pipeline()
+    fields = 0
+    for text in _texts():
+        doc = nlp(text)
+        got = extraction_from_doc(doc, "test:1")
+        expected = _extraction_by_constructors(results_of(doc), "test:1")
+        assert got == expected, text
+        assert got.model_dump_json() == expected.model_dump_json(), text
+        fields += len(got.outcomes) + len(got.countries) + bool(got.sample_size)
+    assert fields > 200
