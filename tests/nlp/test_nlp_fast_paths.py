@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,25 @@ from evidencemine.nlp import get_pipeline, outcomes, sample_size, timepoints
 from evidencemine.nlp.components import results_of
 from evidencemine.nlp.extract import extraction_from_doc
 from evidencemine.nlp.matching import RuleMatcher
-from evidencemine.nlp.numbers import TENS, UNITS, matches_at, number_starts
+from evidencemine.nlp.numbers import (
+    TENS,
+    UNITS,
+    matches_at,
+    number_starts,
+    parse_int,
+    parse_number,
+)
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.pipeline import default_patterns_dir
 from evidencemine.nlp.sentences import sentencizer_bounds
-from evidencemine.nlp.view import _HEADING_RE, _headings, case_folded, ends_with_match
+from evidencemine.nlp.view import (
+    _HEADING_RE,
+    Sentence,
+    TextView,
+    _headings,
+    case_folded,
+    ends_with_match,
+)
 
 GOLD_DIR = Path(__file__).parent / "gold"
 EDGE_TEXTS = [
@@ -298,3 +313,88 @@ def test_one_validation_equals_model_by_model_construction() -> None:
         assert got.model_dump_json() == expected.model_dump_json(), text
         fields += len(got.outcomes) + len(got.countries) + bool(got.sample_size)
     assert fields > 200
+
+
+def _parse_int_reference(text: str) -> int | None:
+    value = parse_number(text)
+    return None if value is None or value != int(value) else int(value)
+
+
+def test_parse_int_shortcuts_equal_parse_number() -> None:
+    edge = [
+        "0",
+        "007",
+        "1" * 15,
+        "9" * 15,
+        "1" * 16,
+        "9" * 22,
+        "\u0663",
+        "\u00b2",
+        "\uff15",
+        "1,234",
+    ]
+    edge += ["Twelve", "TWENTY", "and", "hundred", "one hundred", "twenty-one", ""]
+    edge += ["\u212aone", "One", "x", " 5", "5 ", "3.0", "3.5", "-4", "zero"]
+    words = [w for text in _texts() for w in re.findall(r"\w[\w,.-]*", text)]
+    checked = 0
+    for text in [*edge, *words, *(w.upper() for w in words)]:
+        assert parse_int(text) == _parse_int_reference(text), text
+        checked += parse_int(text) is not None
+    assert checked > 500
+
+
+def _unit_after_reference(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
+    """``sample_size._unit_after`` as first written, reading words through a generator."""
+
+    def follow_words(text: str, pos: int, limit: int = 7) -> Iterator[tuple[str, int]]:
+        for _ in range(limit):
+            m = sample_size._FOLLOW_RE.match(text, pos)
+            if not m:
+                return
+            yield m.group(1), m.end(1)
+            pos = m.end()
+
+    units = view.rules.lexicon.get("UNIT", {})
+    noncount = view.rules.words("NONCOUNT")
+    words = follow_words(view.text, pos)
+    previous = ""
+    for _, (word, end) in zip(range(6), words, strict=False):
+        lower = word.lower().strip("'’")
+        if lower in noncount:
+            return False
+        rule = units.get(lower)
+        if rule is None and "-" in lower:
+            rule = units.get(lower.rsplit("-", 1)[1])
+        if rule is None and word.isdigit() and previous in sample_size._LABEL_WORDS:
+            previous = lower
+            continue
+        if rule is None and word[0].isalpha() and parse_int(lower) is not None:
+            return None
+        previous = lower
+        if rule is not None:
+            nxt_word, nxt_end = next(words, ("", end))
+            nxt = nxt_word.lower()
+            if nxt in units and nxt not in sample_size._BREAK_WORDS:
+                return (units[nxt].value, units[nxt].kind, nxt_end)
+            return (rule.value, rule.kind, end)
+        if lower in sample_size._BREAK_WORDS or not word[0].isalpha():
+            return None
+    return None
+
+
+def test_unit_after_equals_the_generator_version() -> None:
+    rules = cached_rules(str(default_patterns_dir().resolve()))
+    extra = [
+        "48 type 2 diabetic patients and 12 grade 3 mothers-caregivers",
+        "2 Ten males; 40 mother-infant dyads; 12 spouse-caregivers; 5 parents' children",
+        "30 very young first time low income single parents families",
+        "20 children parents; 7 %; 8 sessions; 9 -",
+    ]
+    outcomes_seen: set[object] = set()
+    for text in [*_texts(), *extra]:
+        view = TextView(text, [Sentence(0, 0, len(text))], {}, rules)
+        for pos in [m.end() for m in re.finditer(r"\w+", text)] + [0, len(text)]:
+            got = sample_size._unit_after(view, pos)
+            assert got == _unit_after_reference(view, pos), (text, pos)
+            outcomes_seen.add(got if not isinstance(got, tuple) else tuple)
+    assert outcomes_seen == {None, False, tuple}

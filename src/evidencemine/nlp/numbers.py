@@ -81,8 +81,23 @@ def parse_number(text: str) -> float | None:
     return float(total + current) if seen else None
 
 
+# A single number word ("twelve", "forty") and its value: what ``parse_number`` gives it.
+_WORD_VALUES = {**UNITS, **TENS}
+# Digit strings up to this length convert through ``float`` without rounding (< 2**53).
+_EXACT_DIGITS = 15
+
+
 def parse_int(text: str) -> int | None:
-    """``parse_number`` for whole numbers only."""
+    """``parse_number`` for whole numbers only.
+
+    Plain ASCII digit strings and single number words, the usual cases, are read directly;
+    they give what ``parse_number`` gives (proved in the fast-path tests)."""
+    if text.isdigit() and text.isascii() and len(text) <= _EXACT_DIGITS:
+        return int(text)
+    if text.isalpha():
+        word = _WORD_VALUES.get(text.lower())
+        if word is not None:
+            return word
     value = parse_number(text)
     if value is None or value != int(value):
         return None

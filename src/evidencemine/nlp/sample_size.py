@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,39 +216,40 @@ class ArmCount:
     sent: int
 
 
-def _follow_words(text: str, pos: int, limit: int = 7) -> Iterator[tuple[str, int]]:
-    """``(word, end)`` for up to ``limit`` words or symbols from ``pos``, read as needed."""
-    for _ in range(limit):
-        m = _FOLLOW_RE.match(text, pos)
-        if not m:
-            return
-        yield m.group(1), m.end(1)
-        pos = m.end()
-
-
 def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
     """``(unit, kind, end)`` when a unit noun follows within a few modifiers; False when a
-    non-count noun (months, sessions, %) follows; None when nothing decides."""
+    non-count noun (months, sessions, %) follows; None when nothing decides.
+
+    Reads up to six words (a seventh for a two-word unit) with :data:`_FOLLOW_RE`, in one
+    plain loop (no generator): this runs for every number."""
     units = view.rules.lexicon.get("UNIT", {})
     noncount = view.rules.words("NONCOUNT")
-    words = _follow_words(view.text, pos)
+    text = view.text
+    follow = _FOLLOW_RE.match
     previous = ""
-    for _, (word, end) in zip(range(6), words, strict=False):
+    for _ in range(6):
+        m = follow(text, pos)
+        if m is None:
+            return None
+        word = m.group(1)
+        pos = end = m.end()  # the word (group 1) ends the match
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False
         rule = units.get(lower)
-        if rule is None and "-" in lower:  # "spouse-caregivers", "mother-infant (dyads)"
-            rule = units.get(lower.rsplit("-", 1)[1])
-        if rule is None and word.isdigit() and previous in _LABEL_WORDS:
-            previous = lower  # "48 type 2 diabetic patients": the label is a modifier
-            continue
-        if rule is None and word[0].isalpha() and parse_int(lower) is not None:
-            return None  # "2 Ten males": the unit belongs to the next number
+        if rule is None:
+            if "-" in lower:  # "spouse-caregivers", "mother-infant (dyads)"
+                rule = units.get(lower.rsplit("-", 1)[1])
+            if rule is None:
+                if word.isdigit() and previous in _LABEL_WORDS:
+                    previous = lower  # "48 type 2 diabetic patients": the label is a modifier
+                    continue
+                if word[0].isalpha() and parse_int(lower) is not None:
+                    return None  # "2 Ten males": the unit belongs to the next number
         previous = lower
         if rule is not None:
-            nxt_word, nxt_end = next(words, ("", end))
-            nxt = nxt_word.lower()
+            m = follow(text, pos)
+            nxt, nxt_end = (m.group(1).lower(), m.end()) if m else ("", end)
             if nxt in units and nxt not in _BREAK_WORDS:
                 return (units[nxt].value, units[nxt].kind, nxt_end)
             return (rule.value, rule.kind, end)
