@@ -11,17 +11,17 @@ import random
 from dataclasses import dataclass, field
 
 COOKIE_TEXT = (
-    "We use necessary cookies to make our site work. We would also like to set "
-    "optional analytics cookies. Please accept or manage your cookie preferences."
+    "Necessary cookies keep this site running; optional analytics cookies help us improve "
+    "it. Choose whether to accept them in your cookie preferences."
 )
 DISCLAIMER = (
-    "Use of this page signifies acceptance of the legal disclaimers, which set out "
-    "the extent of our liability."
+    "By reading this page you agree to our legal terms, which limit what we can be held "
+    "responsible for."
 )
 ADDRESS = "10 Example Street, London SE1 7AA | +44 (0)20 7946 0000"
 ABOUT_GUIDEBOOK = (
-    "The Guidebook gives information about early intervention programmes that "
-    "have at least preliminary evidence of improving outcomes for children."
+    "The Guidebook describes early intervention programmes and what is known about "
+    "whether they work for children."
 )
 
 
@@ -117,8 +117,8 @@ def _outcomes_html(spec: ProgrammeSpec) -> str:
     body = "".join(f"<h3>{_e(d)}</h3>{''.join(ps)}" for d, ps in domains.items())
     if spec.family_outcomes:
         body += (
-            "<p><em>This programme also has evidence of supporting positive outcomes for "
-            "couples, parents or families.</em></p>"
+            "<p><em>There is also evidence that the programme benefits couples, parents or "
+            "families.</em></p>"
         )
     return body
 
@@ -129,14 +129,14 @@ def render_programme_html(spec: ProgrammeSpec, *, base_url: str = "") -> str:
     acronym = f" ({_e(spec.acronym)})" if spec.acronym else ""
     studies = "".join(_study_html(n, s) for n, s in enumerate(spec.studies, start=1))
     uk = (
-        "This programme has been implemented in the UK."
+        "It is being delivered in the UK today."
         if spec.uk_provision
-        else "This programme has not been implemented in the UK."
+        else "It has not been implemented in the UK so far."
     )
     uk_eval = (
-        "This programme's best evidence includes evaluation conducted in the UK."
+        "Its strongest studies include evaluation in UK settings."
         if spec.uk_evaluation
-        else "This programme's best evidence does not include evaluation conducted in the UK."
+        else "Its strongest studies do not include any evaluation in UK settings."
     )
     n_studies = len(spec.studies)
     return f"""<!DOCTYPE html>
@@ -154,14 +154,13 @@ def render_programme_html(spec: ProgrammeSpec, *, base_url: str = "") -> str:
 <p>{name} has evidence of a positive impact on child outcomes.</p>
 {_rating_box(spec)}
 <h2>Child outcomes</h2>
-<p>According to the best available evidence for this programme's impact, it can achieve the
-following positive outcomes for children:</p>
+<p>On the strongest evidence we have, children can gain these benefits:</p>
 {_outcomes_html(spec)}
 <h2>Key programme characteristics</h2>
-<h3>Who is it for?</h3><p>The best available evidence for this programme relates to the following age-groups:</p>{_items(spec.age_groups)}
-<h3>How is it delivered?</h3><p>The best available evidence for this programme relates to implementation through these delivery models:</p>{_items(spec.delivery_models)}
-<h3>Where is it delivered?</h3><p>The best available evidence for this programme relates to its implementation in these settings:</p>{_items(spec.settings)}
-<h3>How is it targeted?</h3><p>The best available evidence for this programme relates to its implementation as:</p>{_items(spec.targeting)}
+<h3>Who is it for?</h3><p>The studies we rely on involved children of these ages:</p>{_items(spec.age_groups)}
+<h3>How is it delivered?</h3><p>In those studies it was delivered like this:</p>{_items(spec.delivery_models)}
+<h3>Where is it delivered?</h3><p>Settings covered by the evidence:</p>{_items(spec.settings)}
+<h3>How is it targeted?</h3><p>Targeting in the evaluated delivery:</p>{_items(spec.targeting)}
 <h3>Where has it been implemented?</h3><p>{_e(spec.implemented_in)}</p>
 <h2>UK provision</h2><p>{uk}</p>
 <h2>UK evaluation</h2><p>{uk_eval}</p>

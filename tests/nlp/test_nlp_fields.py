@@ -19,7 +19,7 @@ def _x(text: str, source: str = "test"):
     [
         ("RCT", "rct"),
         ("QED", "quasi-experimental"),
-        ("Randomised Controlled Trial of Parent-Infant Psychotherapy", "rct"),
+        ("Randomised Controlled Trial of Video Feedback for Fathers", "rct"),
         ("Cluster randomised controlled trial", "cluster-rct"),
         ("Pre-post study", "pre-post"),
     ],
@@ -32,19 +32,17 @@ def test_design_page_field(text: str, design: str) -> None:
 
 
 def test_sample_size_ignores_age_of_infant() -> None:
-    text = "100 Spanish-speaking mothers at risk of depression with a 12-month infant"
+    text = "100 Spanish-speaking mothers with depressive symptoms and a 12-month infant"
     size = _x(text, "page:sample").sample_size
     assert size is not None and size.total == 100 and size.unit == "mother"
     assert _x(text).countries == []  # Spanish-speaking is a language, not Spain
 
 
 def test_sample_size_subgroup_of_whom() -> None:
-    text = "189 mothers, 137 of whom were at risk of maltreating their child"
+    text = "212 fathers, 140 of whom were at risk of harsh parenting"
     size = _x(text, "page:sample").sample_size
-    assert size is not None and (size.total, size.unit) == (189, "mother")
-    assert [(s.n, s.description) for s in size.subgroups] == [
-        (137, "at risk of maltreating their child")
-    ]
+    assert size is not None and (size.total, size.unit) == (212, "father")
+    assert [(s.n, s.description) for s in size.subgroups] == [(140, "at risk of harsh parenting")]
 
 
 def test_country_page_field() -> None:

@@ -14,13 +14,13 @@ from evidencemine.nlp import extract_text, extract_texts, get_pipeline
 from evidencemine.nlp.pipeline import build_pipeline, default_patterns_dir
 
 SEED_LIKE = (
-    "This study examined the outcomes of parent-infant psychotherapy (PIP) and treatment as "
-    "usual for mothers with mental health difficulties. Outcomes were assessed at baseline, "
-    "and at two follow-up points 6-months and 12 months later. Mothers in the PIP group had "
-    "significantly better outcomes than controls on measures of maternal depression, parenting "
-    "stress and maternal representations of the baby. No between group differences were "
-    "observed in relation to child development, parent-infant interaction or infant attachment "
-    "status at the 12 month follow-up."
+    "We compared parent-infant psychotherapy (PIP) with treatment as usual for mothers who "
+    "had mental health problems. Families were assessed at baseline and at follow-ups "
+    "6-months and 12 months later. Compared with controls, PIP mothers showed significantly "
+    "better outcomes on measures of maternal depression, parenting stress and maternal "
+    "representations of the baby. There were no between group differences in child "
+    "development, parent-infant interaction or infant attachment status at the 12 month "
+    "follow-up."
 )
 
 

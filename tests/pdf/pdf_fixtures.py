@@ -167,8 +167,7 @@ Cost rating:
 
 ## Child outcomes
 
-According to the best available evidence for this programme's impact,
-it can achieve the following positive outcomes for children:
+On the strongest evidence we have, children can gain these benefits:
 
 ### Enhancing school achievement and employment
 
@@ -180,27 +179,26 @@ Improved expressive vocabulary - based on **study 1, study 2**
 
 ### Who is it for?
 
-The best available evidence for this programme relates to the following age-groups:
+The studies we rely on involved children of these ages:
 
 - Toddlers
 - Preschool
 
 ### How is it delivered?
 
-The best available evidence for this programme relates to implementation
-through these delivery models:
+In those studies it was delivered like this:
 
 - Individual
 
 ### Where is it delivered?
 
-The best available evidence for this programme relates to its implementation in these settings:
+Settings covered by the evidence:
 
 - Home
 
 ### How is it targeted?
 
-The best available evidence for this programme relates to its implementation as:
+Targeting in the evaluated delivery:
 
 - Targeted selective
 

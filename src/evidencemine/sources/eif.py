@@ -309,16 +309,18 @@ class _EifParser:
         assert self.programme is not None
         self.programme.uk_implemented = _yes_no(
             section.text(),
-            r"has not been implemented|not (?:yet )?implemented|no uk",
-            r"has been implemented|is (?:being )?implemented|implemented in the uk",
+            r"(?:has|have) not been (?:implemented|delivered)"
+            r"|not (?:yet )?(?:implemented|delivered)|no uk",
+            r"(?:has|have) been (?:implemented|delivered)|(?:is|are) (?:being |now )?"
+            r"(?:implemented|delivered|available)|(?:implemented|delivered) in the uk",
         )
 
     def _uk_evaluation(self, section: Section) -> None:
         assert self.programme is not None
         self.programme.uk_evaluated = _yes_no(
             section.text(),
-            r"does not include|no uk evaluation|has not been evaluated",
-            r"includes? evaluation|evaluated in the uk|includes? evidence",
+            r"do(?:es)? not include|no uk evaluation|(?:has|have) not been evaluated",
+            r"includes? (?:an? |any )?evaluation|evaluated in the uk|includes? evidence",
         )
 
     def _activities(self, section: Section) -> None:
