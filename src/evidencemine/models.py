@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-SCHEMA_VERSION = "1.0.0"
-SCHEMA_ID = "https://evidencemine.org/schema/programme-evidence/1.0.0.json"
+SCHEMA_VERSION = "1.1.0"
+SCHEMA_ID = "https://evidencemine.org/schema/programme-evidence/1.1.0.json"
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Direction = Literal["positive", "null", "negative", "mixed"]
@@ -273,7 +273,12 @@ class Ratings(Model):
 class ProgrammeOutcome(Model):
     outcome: str
     domain: str | None = None
-    studies: list[int] = Field(default_factory=list)
+    studies: list[int] = Field(
+        default_factory=list, description="Numbers of the supporting studies (1 for 1a and 1b)"
+    )
+    study_labels: list[str] = Field(
+        default_factory=list, description='The supporting studies as printed: "1", "2a"'
+    )
 
 
 class Characteristics(Model):
@@ -392,7 +397,7 @@ class ProgrammeRecord(Model):
         title="Programme-evidence record",
     )
 
-    schema_version: Literal["1.0.0"] = "1.0.0"
+    schema_version: Literal["1.1.0"] = "1.1.0"
     id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9][a-z0-9-]*$")
     slug: str
     source: SourceInfo

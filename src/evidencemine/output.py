@@ -28,9 +28,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from evidencemine.errors import ValidationFailure
-from evidencemine.models import ProgrammeRecord
+from evidencemine.models import SCHEMA_VERSION, ProgrammeRecord
 
 log = logging.getLogger(__name__)
+
+
+def _same_major(version: str) -> bool:
+    """Whether a record's ``schema_version`` shares the current major version."""
+    return version.split(".")[0] == SCHEMA_VERSION.split(".")[0]
 SCHEMA_FILE = "programme-evidence.schema.json"
 
 
@@ -100,10 +105,22 @@ class OutputStore:
         return path
 
     def read_record(self, record_id: str) -> ProgrammeRecord | None:
+        """The current record of ``record_id``, or None when there is none.
+
+        A record written by an earlier minor schema version (fields only ever added) is read
+        as the current version. One that cannot be read (another major version, or damaged
+        by hand) is logged and treated as absent: the next good record replaces it."""
         path = self.record_path(record_id)
         if not path.is_file():
             return None
-        return ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if _same_major(str(data.get("schema_version", ""))):
+                data["schema_version"] = SCHEMA_VERSION
+            return ProgrammeRecord.model_validate(data)
+        except (OSError, ValueError, AttributeError) as err:  # ValidationError is a ValueError
+            log.warning("%s: previous record unreadable, treated as absent: %s", path, err)
+            return None
 
     def reject(
         self, input_name: str, reason: str, *, stage: str, run_id: str | None = None

@@ -297,3 +297,54 @@ def test_labels_as_subheadings_or_own_paragraphs_and_ratings_under_headings() ->
         "rct",
         ["DK"],
     )
+
+
+LETTERED_STUDIES = """<!DOCTYPE html><html><head><title>Family Steps</title></head><body><main>
+<h1>Family Steps</h1>
+<p><strong>Family Steps is a group programme for parents of toddlers.</strong></p>
+<div><p>Evidence rating</p><p>3</p><p>Cost rating</p><p>2</p></div>
+<p>Parents meet weekly in small groups.</p>
+<h2>Child outcomes</h2>
+<h3>Preventing crime, violence and antisocial behaviour</h3>
+<p>Reduced child behaviour problems - based on study 1a, study 1b and study 2</p>
+<h2>About the evidence</h2>
+<h3>Study 1a</h3>
+<dl><dt>Citation</dt><dd>Brown et al (2012)</dd><dt>Design</dt><dd>RCT</dd>
+<dt>Country</dt><dd>Ireland</dd>
+<dt>Sample characteristics</dt><dd>140 parents of children aged 2 to 4</dd>
+<dt>Population risk factors</dt><dd>Low income</dd>
+<dt>Child outcomes</dt><dd><ul><li>Reduced child behaviour problems</li></ul></dd></dl>
+<h3>Study 1b</h3>
+<dl><dt>Citation</dt><dd>Brown et al (2015)</dd><dt>Design</dt><dd>RCT</dd>
+<dt>Country</dt><dd>Ireland</dd><dt>Sample characteristics</dt><dd>121 of the same parents</dd></dl>
+<h3>Study 2</h3>
+<dl><dt>Citation</dt><dd>Ng et al (2019)</dd><dt>Design</dt><dd>QED</dd>
+<dt>Country</dt><dd>Scotland</dd><dt>Sample</dt><dd>88 families</dd></dl>
+</main></body></html>"""
+
+
+def test_lettered_studies_rating_lines_and_sample_characteristics() -> None:
+    from evidencemine.pipeline import parse_page  # adapter plus the page-field rules
+
+    page = LETTERED_STUDIES.encode()
+    record = parse_page(
+        load_document(page, LoadContext(url="https://foundations.org.uk/programme/family-steps"))
+    )
+    programme = record.programme
+    assert [s.label for s in record.studies] == ["Study 1a", "Study 1b", "Study 2"]
+    assert [s.number for s in record.studies] == [1, 1, 2]
+    assert [s.citation for s in record.studies] == [
+        "Brown et al (2012)",
+        "Brown et al (2015)",
+        "Ng et al (2019)",
+    ]
+    (outcome,) = programme.child_outcomes
+    assert outcome.studies == [1, 2] and outcome.study_labels == ["1a", "1b", "2"]
+    assert programme.ratings.evidence is not None and programme.ratings.evidence.label == "3"
+    assert programme.ratings.cost is not None and programme.ratings.cost.level == 2
+    assert programme.description == ["Parents meet weekly in small groups."]  # no rating lines
+    first = record.studies[0]
+    assert first.sample is not None and first.sample.size is not None
+    assert first.sample.size.total == 140
+    assert first.countries == ["IE"] and record.studies[2].countries == ["GB"]
+    assert first.fields == {"Population risk factors": "Low income"}

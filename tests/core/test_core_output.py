@@ -82,3 +82,33 @@ def test_rejected_entries_carry_reason(tmp_path: Path) -> None:
     assert entry["input"] == "/data/page one.html" and entry["reason"] == "no such file"
     store.clear_rejection("/data/page one.html")
     assert not path.exists()
+
+
+def test_record_of_an_earlier_minor_schema_version_is_read(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path)
+    record = _record(1)
+    path = store.write_record(record)
+    data = json.loads(path.read_text("utf-8"))
+    data["schema_version"] = "1.0.0"  # written before outcomes carried study_labels
+    for outcome in data["programme"]["child_outcomes"]:
+        del outcome["study_labels"]
+    path.write_text(json.dumps(data), "utf-8")
+    read = store.read_record(record.id)
+    assert read is not None and read.schema_version == record.schema_version
+    assert read.programme.child_outcomes[0].study_labels == []
+    assert read.programme.name == record.programme.name
+
+
+def test_unreadable_previous_record_is_treated_as_absent(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = OutputStore(tmp_path)
+    record = _record(1)
+    path = store.write_record(record)
+    path.write_text('{"schema_version": "2.0.0", "id": 1}', "utf-8")
+    assert store.read_record(record.id) is None
+    assert "previous record unreadable" in caplog.text and str(path) in caplog.text
+    path.write_text("{truncated", "utf-8")
+    assert store.read_record(record.id) is None
+    store.write_record(record)  # the next good record replaces it
+    assert store.read_record(record.id) == record

@@ -90,7 +90,9 @@ DESIGNS = {
 _RATING = re.compile(r"^(?:level\s*)?(?P<level>[1-4])\s*(?P<plus>\+|plus)?$", re.I)
 _NL2 = re.compile(r"^n\s*l\s*2$|^not level 2$", re.I)
 _BASED_ON = re.compile(r"^(?P<outcome>.+?)\s+[-–—]\s+based on\s+(?P<studies>.+)$", re.I)
-_STUDY = re.compile(r"^study\s+(\d+)\b", re.I)
+# "Study 1", and "Study 1a" / "Study 1b" (several papers on one sample, as Foundations prints)
+_STUDY = re.compile(r"^study\s+(\d+)(?:\s?([a-z]))?\b", re.I)
+_STUDY_REF = re.compile(r"study\s*(\d+)(?:\s?([a-z]))?\b", re.I)
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&\-]{1,14})\s*\)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -183,7 +185,15 @@ class _EifParser:
 
     def _intro(self, blocks: list[Block]) -> None:
         assert self.programme is not None
-        paragraphs = [b for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text]
+        # rating labels on their own lines ("Evidence rating", "3") are the ratings, not text
+        labels = EVIDENCE_LABELS | COST_LABELS
+        blocks = promote_labels(blocks, labels)
+        rated = {id(tail[0]) for key, _, tail in labelled_fields(blocks) if key in labels and tail}
+        paragraphs = [
+            b
+            for b in blocks
+            if b.kind is BlockKind.PARAGRAPH and b.text and id(b) not in rated
+        ]
         summary = next((b for b in paragraphs if b.strong), paragraphs[0] if paragraphs else None)
         if summary:
             self.programme.summary = summary.text
@@ -388,8 +398,13 @@ def _programme_outcome(text: str, domain: str | None) -> ProgrammeOutcome:
     match = _BASED_ON.match(text)
     if not match:
         return ProgrammeOutcome(outcome=text, domain=domain)
-    studies = [int(n) for n in re.findall(r"study\s*(\d+)", match["studies"], re.I)]
-    return ProgrammeOutcome(outcome=match["outcome"].strip(), domain=domain, studies=studies)
+    refs = _STUDY_REF.findall(match["studies"])
+    return ProgrammeOutcome(
+        outcome=match["outcome"].strip(),
+        domain=domain,
+        studies=list(dict.fromkeys(int(n) for n, _ in refs)),
+        study_labels=[f"{n}{letter.lower()}" for n, letter in refs],
+    )
 
 
 def _contact(blocks: list[Block]) -> Contact | None:
@@ -422,7 +437,11 @@ STUDY_LABELS = {
     "location": "country",
     "sample": "sample",
     "sample size": "sample",
+    "sample characteristics": "sample",
     "participants": "sample",
+    "study sample": "sample",
+    "study location": "country",
+    "country of study": "country",
     "child outcomes": "child",
     "other outcomes": "other",
     "outcomes": "child",
