@@ -81,6 +81,15 @@ def test_every_evidence_rating(label: str, level: int | None, plus: bool, nl2: b
     )
 
 
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [("Level 3+", "3+"), ("3 +", "3+"), ("3plus", "3+"), ("level 2", "2"), ("Not level 2", "NL2")],
+)
+def test_evidence_rating_spellings_have_one_label(printed: str, label: str) -> None:
+    rating = _parse(_spec(rating=printed)).programme.ratings.evidence
+    assert rating is not None and rating.label == label
+
+
 @pytest.mark.parametrize("cost", ["1", "2", "3", "4", "5", "NA"])
 def test_every_cost_rating_and_na_is_null(cost: str) -> None:
     ratings = _parse(_spec(cost=cost)).programme.ratings

@@ -101,9 +101,8 @@ def evidence_rating(text: str) -> EvidenceRating | None:
     """``"3+"`` → level 3 with plus; ``"NL2"`` → not level 2; None when unreadable or absent."""
     label = re.sub(r"\s+", "", text.strip())
     if match := _RATING.match(label):
-        return EvidenceRating(
-            label=label.replace("plus", "+"), level=int(match["level"]), plus=bool(match["plus"])
-        )
+        level, plus = int(match["level"]), bool(match["plus"])
+        return EvidenceRating(label=f"{level}{'+' if plus else ''}", level=level, plus=plus)
     if _NL2.match(text.strip()):
         return EvidenceRating(label="NL2", not_level_2=True)
     return None
