@@ -194,7 +194,12 @@ def test_number_starts_equal_a_regex_scan() -> None:
     words = "|".join(sorted((*UNITS, *TENS), key=len, reverse=True))
     reference = re.compile(rf"(?<!\w)(?:[0-9]|(?:{words})(?!\w))")
     found = 0
-    for text in [*_texts(), "one one two_three 4four five- -six 7 8,9 ninety-nine x10 twentyone"]:
+    extra = [
+        "one one two_three 4four five- -six 7 8,9 ninety-nine x10 twentyone",
+        "\u00e912 12\u00e9 \u0663one one\u0663 \u00b2two two\u00b2 \u03b15 5\u03b1 _5 5_ \u2013six",
+        "\ufb01ve \u00e9one one\u2019s \u2018two\u2019 \u00bd3 3\u00bd \u2164seven \u3007eight",
+    ]
+    for text in [*_texts(), *extra]:
         folded = case_folded(text)
         assert folded is not None
         expected = [m.start() for m in reference.finditer(folded)]
@@ -398,3 +403,22 @@ def test_unit_after_equals_the_generator_version() -> None:
             assert got == _unit_after_reference(view, pos), (text, pos)
             outcomes_seen.add(got if not isinstance(got, tuple) else tuple)
     assert outcomes_seen == {None, False, tuple}
+
+
+def test_count_verbs_equal_finditer() -> None:
+    rules = cached_rules(str(default_patterns_dir().resolve()))
+    extra = ["12 were randomised. 40 took part; 7 x", "5 enrolled 6", "3 4 analyzed", "9"]
+    found = 0
+    for text in [*_texts(), *extra]:
+        view = TextView(text, [Sentence(0, 0, len(text))], {}, rules)
+        expected = [m.span() for m in sample_size._VERB_COUNT_RE.finditer(text)]
+        assert [m.span() for m in sample_size._count_verbs(view)] == expected, text
+        found += len(expected)
+    assert found > 30
+
+
+def test_words_of_labels_is_the_union() -> None:
+    rules = cached_rules(str(default_patterns_dir().resolve()))
+    union = rules.words("GROUP") | rules.words("UNIT")
+    assert rules.words_of_labels("GROUP", "UNIT") == union
+    assert rules.words_of_labels("GROUP", "UNIT") is rules.words_of_labels("GROUP", "UNIT")

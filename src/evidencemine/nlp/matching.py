@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -45,6 +46,8 @@ class RuleMatcher:
         self.by_key: dict[int, tuple[PatternRule, int, int]] = {}
         # match id of an exact-case rule -> the spelling (ORTH) of each of its tokens
         self.spellings: dict[int, tuple[int, ...]] = {}
+        # match id -> (label hash, spelling or None, rule): one lookup per match
+        self._entries: dict[int, tuple[int, tuple[int, ...] | None, PatternRule]] = {}
         for rule in rules.phrase_rules(cased=False) + rules.phrase_rules(cased=True):
             key = vocab.strings.add(rule.id)
             label = vocab.strings.add(rule.label)
@@ -53,24 +56,30 @@ class RuleMatcher:
             if rule.cased:
                 self.spellings[key] = tuple(token.orth for token in pattern)
             self.matcher.add(rule.id, [pattern])
+        for key, (rule, label, _) in self.by_key.items():
+            self._entries[key] = (label, self.spellings.get(key), rule)
 
     def __call__(self, doc: Doc, offsets: list[int]) -> list[Hit]:
         """Every match, lower-case rules first, each group in span-ruler order."""
-        groups: tuple[list[_Found], list[_Found]] = ([], [])
+        lower: list[_Found] = []
+        cased: list[_Found] = []
+        entries = self._entries
         for key, start, end in self.matcher(doc):
             if start == end:
                 continue
-            spelling = self.spellings.get(key)
-            if spelling is not None and not _spelled(doc, start, spelling):
+            label, spelling, rule = entries[key]
+            if spelling is None:
+                group = lower
+            elif _spelled(doc, start, spelling):
+                group = cased
+            else:
                 continue
             end_char = offsets[end - 1] + len(doc[end - 1])
-            groups[spelling is not None].append(
-                (offsets[start], end_char, *self.by_key[key], start, end)
-            )
+            group.append((offsets[start], end_char, label, key, rule, start, end))
         hits: list[Hit] = []
-        for found in groups:
+        for found in (lower, cased):
             found.sort(key=_span_order)
-            for start_char, end_char, rule, _, _, start, end in found:
+            for start_char, end_char, _, _, rule, start, end in found:
                 hits.append(
                     Hit(
                         rule.label, rule.value, rule.kind, rule.id, start_char, end_char, start, end
@@ -79,7 +88,8 @@ class RuleMatcher:
         return hits
 
 
-_Found = tuple[int, int, PatternRule, int, int, int, int]
+# (start char, end char, label hash, rule id hash, rule, start token, end token)
+_Found = tuple[int, int, int, int, PatternRule, int, int]
 
 
 def _spelled(doc: Doc, start: int, spelling: tuple[int, ...]) -> bool:
@@ -87,6 +97,5 @@ def _spelled(doc: Doc, start: int, spelling: tuple[int, ...]) -> bool:
     return all(doc[start + i].orth == orth for i, orth in enumerate(spelling))
 
 
-def _span_order(found: _Found) -> tuple[int, int, int, int]:
-    """How ``sorted(spans)`` orders spans: characters, then label and id hashes."""
-    return (found[0], found[1], found[3], found[4])
+# How ``sorted(spans)`` orders spans: characters, then label and id hashes.
+_span_order = itemgetter(0, 1, 2, 3)

@@ -104,17 +104,40 @@ def parse_int(text: str) -> int | None:
     return int(value)
 
 
-# Every ASCII byte that is not a word character (``\w``) becomes a space.
-_NON_WORD_TO_SPACE = bytes(
-    c if (chr(c).isascii() and (chr(c).isalnum() or c == ord("_"))) else ord(" ")
+def _trie(words: list[str]) -> str:
+    """An alternation of ``words`` grouped by first letter, so a failing position is
+    rejected after one or two characters instead of after trying every word."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        by_first.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+
+
+# Every ASCII byte that is not a word character (``\w``) becomes a space, every digit "0".
+_SPACED_TABLE = bytes(
+    (ord("0") if chr(c).isdigit() else c)
+    if (chr(c).isascii() and (chr(c).isalnum() or c == ord("_")))
+    else ord(" ")
     for c in range(256)
 )
-_DIGIT_RUN_START_RE = re.compile(rb" [0-9]")
-_NUMBER_WORDS = frozenset(w.encode() for w in (*UNITS, *TENS))
-# The same starts for any text (slower; ``\w`` is Unicode here, as in the patterns).
-_NUMBER_START_RE = re.compile(
-    rf"(?<!\w)(?:[0-9]|(?:{'|'.join(sorted((*UNITS, *TENS), key=len, reverse=True))})(?!\w))"
+_NUMBER_WORD_LIST = sorted((*UNITS, *TENS), key=len, reverse=True)
+# In the spaced text: a digit run, or a whole number word, after a (mapped) non-word char.
+_SPACED_START_RE = re.compile(
+    rf" (?:0|(?=[{''.join(sorted({w[0] for w in _NUMBER_WORD_LIST}))}])"
+    rf"(?:{_trie(_NUMBER_WORD_LIST)})(?= ))".encode("ascii")
 )
+_NON_ASCII_RE = re.compile("[^\x00-\x7f]")
+
+
+def _ascii_stand_in(folded: str) -> bytes:
+    """``folded`` as ASCII bytes with the same word / non-word characters at the same
+    offsets: a non-ASCII word character (alphanumeric, so ``\\w``) becomes "a", any other "?".
+    Neither is a digit or part of a number word, as no non-ASCII character is."""
+    text = folded
+    for char in set(_NON_ASCII_RE.findall(folded)):
+        if char.isalnum():
+            text = text.replace(char, "a")
+    return text.encode("ascii", errors="replace")
 
 
 def number_starts(folded: str) -> list[int]:
@@ -124,21 +147,14 @@ def number_starts(folded: str) -> list[int]:
     Scanning a text once for these is several times cheaper than letting a regex that starts
     with ``NUMBER`` try every offset; the regex is then tried at these offsets only. A number
     word always ends at a non-word character in the patterns built on ``NUMBER``, so only
-    whole words need to be found, and only the number words the text holds are looked for.
+    whole words need to be found. The scan runs over a byte copy of the text where every
+    non-word character is a space and every digit "0", so one literal-led regex finds both
+    kinds, in order.
     """
-    if not folded.isascii():
-        return [m.start() for m in _NUMBER_START_RE.finditer(folded)]
-    spaced = b" " + folded.encode("ascii").translate(_NON_WORD_TO_SPACE) + b" "
+    raw = folded.encode("ascii") if folded.isascii() else _ascii_stand_in(folded)
+    spaced = b" " + raw.translate(_SPACED_TABLE) + b" "
     # the leading space of a match in ``spaced`` is where the digit or word starts in ``folded``
-    starts = [m.start() for m in _DIGIT_RUN_START_RE.finditer(spaced)]
-    for word in _NUMBER_WORDS.intersection(spaced.split()):
-        spaced_word = b" " + word + b" "
-        at = spaced.find(spaced_word)
-        while at >= 0:
-            starts.append(at)
-            at = spaced.find(spaced_word, at + len(spaced_word) - 1)
-    starts.sort()
-    return starts
+    return [m.start() for m in _SPACED_START_RE.finditer(spaced)]
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:

@@ -328,7 +328,7 @@ def mask_asides(text: str) -> str:
 
 def population_words(view: TextView) -> frozenset[str]:
     """Words that name groups or populations (GROUP lexicon plus unit nouns)."""
-    return view.rules.words("GROUP") | view.rules.words("UNIT")
+    return view.rules.words_of_labels("GROUP", "UNIT")
 
 
 def _words(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:

@@ -94,6 +94,13 @@ class RuleSet:
             )
         return self._memo[key]
 
+    def words_of_labels(self, *labels: str) -> frozenset[str]:
+        """The lexicon words of all ``labels`` together, lower-cased (built once)."""
+        key = ("+".join(labels), "labels", "")
+        if key not in self._memo:
+            self._memo[key] = frozenset().union(*(self.words(label) for label in labels))
+        return self._memo[key]
+
     def words_of_kind(self, label: str, kind: str) -> frozenset[str]:
         """Lexicon words of ``label`` whose rule has ``kind`` (for example cluster units)."""
         key = (label, "kind", kind)

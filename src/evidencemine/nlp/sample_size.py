@@ -12,6 +12,7 @@ participants and note the clusters.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -370,12 +371,15 @@ def _unit_before(
 def _count_verbs(view: TextView) -> Iterable[re.Match[str]]:
     if view.folded is None:
         return _VERB_COUNT_RE.finditer(view.text)
-    if not any(stem in view.folded for stem in _COUNT_VERB_STEMS):
+    # A match's verb starts with one of the stems, after its number: numbers at or after the
+    # last stem in the text cannot start one.
+    last_stem = max(view.folded.rfind(stem) for stem in _COUNT_VERB_STEMS)
+    if last_stem < 0:
         return ()
     starts = view.number_starts()
     if starts is None:
         return _VERB_COUNT_FOLDED_RE.finditer(view.folded)
-    return matches_at(_VERB_COUNT_FOLDED_RE, view.folded, starts)
+    return matches_at(_VERB_COUNT_FOLDED_RE, view.folded, starts[: bisect_left(starts, last_stem)])
 
 
 def _verb_candidates(view: TextView) -> list[Candidate]:
