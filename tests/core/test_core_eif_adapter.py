@@ -357,3 +357,24 @@ def test_lettered_studies_rating_lines_and_sample_characteristics() -> None:
     assert first.sample.size.total == 140
     assert first.countries == ["IE"] and record.studies[2].countries == ["GB"]
     assert first.fields == {"Population risk factors": "Low income"}
+
+
+@pytest.mark.parametrize(
+    ("line", "numbers", "labels"),
+    [
+        ("Improved reading - based on study 1, study 2", [1, 2], ["1", "2"]),
+        ("Improved reading - based on studies 1 and 2", [1, 2], ["1", "2"]),
+        ("Improved reading – based on study 1a, 1b and 3", [1, 3], ["1a", "1b", "3"]),
+    ],
+)
+def test_outcome_supporting_studies_in_any_phrasing(
+    line: str, numbers: list[int], labels: list[str]
+) -> None:
+    from evidencemine.sources.eif import _programme_outcome
+
+    outcome = _programme_outcome(line, None)
+    assert (outcome.outcome, outcome.studies, outcome.study_labels) == (
+        "Improved reading",
+        numbers,
+        labels,
+    )

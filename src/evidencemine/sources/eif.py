@@ -92,7 +92,8 @@ _NL2 = re.compile(r"^n\s*l\s*2$|^not level 2$", re.I)
 _BASED_ON = re.compile(r"^(?P<outcome>.+?)\s+[-–—]\s+based on\s+(?P<studies>.+)$", re.I)
 # "Study 1", and "Study 1a" / "Study 1b" (several papers on one sample, as Foundations prints)
 _STUDY = re.compile(r"^study\s+(\d+)(?:\s?([a-z]))?\b", re.I)
-_STUDY_REF = re.compile(r"study\s*(\d+)(?:\s?([a-z]))?\b", re.I)
+# the study numbers after "based on": "study 1, study 2", "studies 1 and 2", "study 1a, 1b"
+_STUDY_REF = re.compile(r"(?<![\w.])(\d+)(?:\s?([a-z]))?\b", re.I)
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z0-9&\-]{1,14})\s*\)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -189,9 +190,7 @@ class _EifParser:
         blocks = promote_labels(blocks, labels)
         rated = {id(tail[0]) for key, _, tail in labelled_fields(blocks) if key in labels and tail}
         paragraphs = [
-            b
-            for b in blocks
-            if b.kind is BlockKind.PARAGRAPH and b.text and id(b) not in rated
+            b for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text and id(b) not in rated
         ]
         summary = next((b for b in paragraphs if b.strong), paragraphs[0] if paragraphs else None)
         if summary:
