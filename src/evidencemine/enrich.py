@@ -76,6 +76,10 @@ def extract_page_facts(record: ProgrammeRecord, nlp: NlpSettings | None = None) 
         _apply_page_fields(study, key, results)
         if record.source.kind == "research-project":
             _apply_summary(study, key, results)
+            summary = results.get(f"{key}/summary")
+            if summary and summary.sample_size and not study.sample:  # stated on the page
+                size = summary.sample_size
+                study.sample = StudySample(text=size.evidence.text, size=size)
         elif record.source.kind == "study-paper":
             _apply_paper(record, study, key, nlp)
     return record

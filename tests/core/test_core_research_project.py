@@ -48,3 +48,33 @@ def test_project_without_publications() -> None:
     (study,) = record.studies  # type: ignore[attr-defined]
     assert study.references == []
     assert record.programme.summary.startswith("This project evaluated")  # type: ignore[attr-defined]
+
+
+TEAM_LIST_PAGE = """<html><body><h1>Video feedback for fathers: a randomised trial</h1>
+<h2>Project summary</h2><p>This trial tested video feedback against usual care for fathers
+of toddlers. 140 fathers in Leeds were randomly allocated to the two arms.</p>
+<h2>Funder</h2><p>National Institute for Health Research</p>
+<h2>Research team</h2>
+<ul><li>Dr Ana Costa, principal investigator</li><li>Tom Reid (research assistant)</li>
+<li>Priya Shah – trial manager</li><li>Sam Lee</li></ul>
+</body></html>"""
+
+
+def test_team_as_a_list_and_sample_stated_in_the_summary() -> None:
+    from evidencemine.pipeline import parse_page  # adapter plus the page-field rules
+
+    context = LoadContext(url="https://uni.example/research/video-feedback-fathers")
+    record = parse_page(load_document(TEAM_LIST_PAGE.encode(), context))
+    team = [(m.name, m.role) for m in record.programme.team]
+    assert team == [
+        ("Dr Ana Costa", "principal investigator"),
+        ("Tom Reid", "research assistant"),
+        ("Priya Shah", "trial manager"),
+        ("Sam Lee", None),
+    ]
+    assert record.programme.funders == ["National Institute for Health Research"]
+    (study,) = record.studies
+    assert study.sample is not None and study.sample.size is not None
+    assert (study.sample.size.total, study.sample.size.unit) == (140, "father")
+    assert study.sample.size.evidence.source.endswith("/summary")
+    assert study.countries == ["GB"]

@@ -113,9 +113,31 @@ def _team(section: Section, programme: Programme) -> None:
                 programme.team.append(TeamMember(name=name, role=_role(block.label or "")))
         labelled.update(id(b) for b in tail)
     for block in section.blocks:
-        free = block.kind is BlockKind.PARAGRAPH and id(block) not in labelled and block.text
-        if free and _FUNDER_NAME.search(block.text) and len(block.text.split()) <= 12:
+        kinds = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+        free = block.kind in kinds and id(block) not in labelled and block.text
+        if not free or len(block.text.split()) > 12:
+            continue
+        if _FUNDER_NAME.search(block.text):
             programme.funders.append(_FUNDED_BY.sub("", block.text).strip())
+        elif member := _person(block.text):
+            programme.team.append(member)
+
+
+# "Dr Ana Costa, principal investigator", "Tom Reid (research assistant)", "Jo Bloggs – PI"
+_PERSON = re.compile(
+    r"^(?P<name>(?:(?:dr|prof|professor|mr|mrs|ms|miss)\.?\s+)?"
+    r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})"
+    r"(?:\s*(?:,|\s[–—-]|\()\s*(?P<role>[^()]{2,60}?)\)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _person(text: str) -> TeamMember | None:
+    """A team member from a free line of the team section, when it reads as one."""
+    match = _PERSON.match(text.strip())
+    if not match or not all(w[0].isupper() for w in match["name"].split()):
+        return None
+    return TeamMember(name=match["name"], role=_role(match["role"]) if match["role"] else None)
 
 
 class _ProjectParser:
