@@ -29,7 +29,14 @@ from evidencemine.models import (
     SampleSize,
     Subgroup,
 )
-from evidencemine.nlp import get_pipeline, outcomes, sample_size, timepoints
+from evidencemine.nlp import (
+    extract_text,
+    extract_texts,
+    get_pipeline,
+    outcomes,
+    sample_size,
+    timepoints,
+)
 from evidencemine.nlp.components import results_of
 from evidencemine.nlp.extract import extraction_from_doc
 from evidencemine.nlp.matching import RuleMatcher
@@ -422,3 +429,19 @@ def test_words_of_labels_is_the_union() -> None:
     union = rules.words("GROUP") | rules.words("UNIT")
     assert rules.words_of_labels("GROUP", "UNIT") == union
     assert rules.words_of_labels("GROUP", "UNIT") is rules.words_of_labels("GROUP", "UNIT")
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 64])
+def test_batched_components_equal_one_doc_at_a_time(batch_size: int) -> None:
+    texts = _texts()
+    items = [(f"test:{i}", text) for i, text in enumerate(texts)]
+    batched = extract_texts(items, batch_size=batch_size)
+    nlp = get_pipeline()
+    one_by_one = []
+    for source, text in items:
+        doc = nlp.make_doc(text)
+        for _, component in nlp.pipeline:  # each component's __call__, doc by doc
+            doc = component(doc)
+        one_by_one.append(extraction_from_doc(doc, source))
+    assert [e.model_dump_json() for e in batched] == [e.model_dump_json() for e in one_by_one]
+    assert [extract_text(t, source=s) for s, t in items[:20]] == batched[:20]

@@ -6,6 +6,8 @@ Results live in ``doc.user_data["evidencemine"]`` as plain JSON-like dicts, so d
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from spacy.language import Language
@@ -37,7 +39,23 @@ def _view(doc: Doc) -> TextView:
     return view
 
 
-class ViewBuilder:
+class _Batched:
+    """``nlp.pipe`` hands a component with a ``pipe`` method the whole stream: each component
+    then runs over a batch of docs before the next component starts (and the tokeniser over a
+    batch of texts), instead of every doc going through every component in turn. Same docs,
+    same order; each doc is still processed by ``__call__`` alone, nothing is shared across
+    docs; far fewer cache misses."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        raise NotImplementedError
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        stream = iter(docs)
+        while batch := list(islice(stream, max(1, batch_size))):
+            yield from [self(doc) for doc in batch]
+
+
+class ViewBuilder(_Batched):
     """Builds the :class:`TextView` (sentences, sections, phrase-rule hits) for the field
     components."""
 
@@ -51,13 +69,13 @@ class ViewBuilder:
         return doc
 
 
-class DesignComponent:
+class DesignComponent(_Batched):
     def __call__(self, doc: Doc) -> Doc:
         results_of(doc)["design"] = find_design(_view(doc))
         return doc
 
 
-class SampleSizeComponent:
+class SampleSizeComponent(_Batched):
     def __call__(self, doc: Doc) -> Doc:
         design = results_of(doc).get("design")
         value = design["value"] if design else None
@@ -65,7 +83,7 @@ class SampleSizeComponent:
         return doc
 
 
-class CountryComponent:
+class CountryComponent(_Batched):
     def __call__(self, doc: Doc) -> Doc:
         design = results_of(doc).get("design")
         value = design["value"] if design else None
@@ -73,7 +91,7 @@ class CountryComponent:
         return doc
 
 
-class TimepointComponent:
+class TimepointComponent(_Batched):
     def __call__(self, doc: Doc) -> Doc:
         points = find_timepoints(_view(doc))
         doc.user_data[_POINTS_KEY] = points
@@ -81,7 +99,7 @@ class TimepointComponent:
         return doc
 
 
-class OutcomeComponent:
+class OutcomeComponent(_Batched):
     def __call__(self, doc: Doc) -> Doc:
         points = doc.user_data.get(_POINTS_KEY, [])
         design = results_of(doc).get("design")
@@ -90,13 +108,13 @@ class OutcomeComponent:
         return doc
 
 
-class ComparisonComponent:
+class ComparisonComponent(_Batched):
     def __call__(self, doc: Doc) -> Doc:
         results_of(doc)["comparison"] = find_comparison(_view(doc))
         return doc
 
 
-class Finalizer:
+class Finalizer(_Batched):
     """Drops the in-memory helpers so the Doc holds only serialisable results."""
 
     def __call__(self, doc: Doc) -> Doc:
