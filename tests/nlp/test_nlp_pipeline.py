@@ -18,8 +18,8 @@ SEED_LIKE = (
     "had mental health problems. Families were assessed at baseline and at follow-ups "
     "6-months and 12 months later. Compared with controls, PIP mothers showed significantly "
     "better outcomes on measures of maternal depression, parenting stress and maternal "
-    "representations of the baby. There were no between group differences in child "
-    "development, parent-infant interaction or infant attachment status at the 12 month "
+    "representations of the baby. There were no between group differences in infant "
+    "attachment status, child development or parent-infant interaction at the 12 month "
     "follow-up."
 )
 
