@@ -345,7 +345,18 @@ def test_parse_int_shortcuts_equal_parse_number() -> None:
         "\uff15",
         "1,234",
     ]
-    edge += ["Twelve", "TWENTY", "and", "hundred", "one hundred", "twenty-one", ""]
+    edge += [
+        "Twelve",
+        "TWENTY",
+        "and",
+        "hundred",
+        "Thousand",
+        "nano",
+        "infant",
+        "one hundred",
+        "twenty-one",
+        "",
+    ]
     edge += ["\u212aone", "One", "x", " 5", "5 ", "3.0", "3.5", "-4", "zero"]
     words = [w for text in _texts() for w in re.findall(r"\w[\w,.-]*", text)]
     checked = 0
@@ -353,6 +364,11 @@ def test_parse_int_shortcuts_equal_parse_number() -> None:
         assert parse_int(text) == _parse_int_reference(text), text
         checked += parse_int(text) is not None
     assert checked > 500
+    for text in ["nan", "NaN", "inf", "Infinity"]:  # float() reads them; both raise
+        with pytest.raises((ValueError, OverflowError)):
+            _parse_int_reference(text)
+        with pytest.raises((ValueError, OverflowError)):
+            parse_int(text)
 
 
 def _unit_after_reference(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:

@@ -81,8 +81,12 @@ def parse_number(text: str) -> float | None:
     return float(total + current) if seen else None
 
 
-# A single number word ("twelve", "forty") and its value: what ``parse_number`` gives it.
-_WORD_VALUES = {**UNITS, **TENS}
+# A single number word ("twelve", "forty", "hundred") and its value: what ``parse_number``
+# gives it.
+_WORD_VALUES = {**UNITS, **TENS, **SCALES}
+# Words ``float`` reads (``parse_number`` then gives nan or inf, which ``parse_int`` rejects
+# by raising, as it always has): left to the general path.
+_FLOAT_WORDS = frozenset({"nan", "inf", "infinity"})
 # Digit strings up to this length convert through ``float`` without rounding (< 2**53).
 _EXACT_DIGITS = 15
 
@@ -90,14 +94,18 @@ _EXACT_DIGITS = 15
 def parse_int(text: str) -> int | None:
     """``parse_number`` for whole numbers only.
 
-    Plain ASCII digit strings and single number words, the usual cases, are read directly;
-    they give what ``parse_number`` gives (proved in the fast-path tests)."""
+    Plain ASCII digit strings and single ASCII words, the usual cases, are read directly;
+    they give what ``parse_number`` gives (proved in the fast-path tests): a word is a
+    number word or not a number at all."""
     if text.isdigit() and text.isascii() and len(text) <= _EXACT_DIGITS:
         return int(text)
     if text.isalpha():
-        word = _WORD_VALUES.get(text.lower())
+        lower = text.lower()
+        word = _WORD_VALUES.get(lower)
         if word is not None:
             return word
+        if text.isascii() and lower not in _FLOAT_WORDS:
+            return None
     value = parse_number(text)
     if value is None or value != int(value):
         return None
