@@ -49,10 +49,21 @@ NUMBER_START = r"(?=[0-9otfsenzOTFSENZ])"
 NUMBER = rf"(?:{NUMBER_START}(?:{DIGIT_NUMBER}|{WORD_NUMBER}))"
 
 _WORD_RE = re.compile(r"[a-z]+")
+# A single number word ("twelve", "forty", "hundred") and its value: what ``parse_number``
+# gives it.
+_WORD_VALUES = {**UNITS, **TENS, **SCALES}
+# Words ``float`` reads (``parse_number`` then gives nan or inf, which ``parse_int`` rejects
+# by raising, as it always has): left to the general path.
+_FLOAT_WORDS = frozenset({"nan", "inf", "infinity"})
 
 
 def parse_number(text: str) -> float | None:
     """The value of ``text`` written in digits or English words, or None when it is not one."""
+    if text.isalpha() and text.isascii():  # one plain word: a number word or none
+        lower = text.lower()
+        if lower not in _FLOAT_WORDS:
+            value = _WORD_VALUES.get(lower)
+            return None if value is None else float(value)
     cleaned = text.strip().lower().replace(",", "")
     if not cleaned:
         return None
@@ -81,12 +92,6 @@ def parse_number(text: str) -> float | None:
     return float(total + current) if seen else None
 
 
-# A single number word ("twelve", "forty", "hundred") and its value: what ``parse_number``
-# gives it.
-_WORD_VALUES = {**UNITS, **TENS, **SCALES}
-# Words ``float`` reads (``parse_number`` then gives nan or inf, which ``parse_int`` rejects
-# by raising, as it always has): left to the general path.
-_FLOAT_WORDS = frozenset({"nan", "inf", "infinity"})
 # Digit strings up to this length convert through ``float`` without rounding (< 2**53).
 _EXACT_DIGITS = 15
 
