@@ -493,3 +493,41 @@ def test_batched_components_equal_one_doc_at_a_time(batch_size: int) -> None:
         one_by_one.append(extraction_from_doc(doc, source))
     assert [e.model_dump_json() for e in batched] == [e.model_dump_json() for e in one_by_one]
     assert [extract_text(t, source=s) for s, t in items[:20]] == batched[:20]
+
+
+def test_masking_on_folded_text_equals_ignorecase_masking() -> None:
+    extra = ["At 12 Months and AFTER the end of the Programme (n = 4) [x] BY Baseline, at 6-weeks"]
+    changed = 0
+    for text in [*_texts(), *extra]:
+        assert case_folded(text) is not None
+        masked = outcomes.mask_asides(text)
+        assert outcomes.mask_asides(text, fold_safe=True) == masked, text
+        changed += masked != text
+    assert changed > 50
+
+
+def test_subject_tail_read_backwards_equals_the_anchored_search() -> None:
+    tails = [
+        "Anxiety scores were  also not",
+        "depression WAS\tsignificantly ",
+        "x were",
+        " were",
+        "were",
+        "levels\u00a0were\n",
+        "A and B, both small and",
+        "stress was washed",
+        "",
+        "   ",
+    ]
+    found = 0
+    for text in [*_texts(), *tails]:
+        masked = outcomes.mask_asides(text)
+        ends = [m.start() for m in re.finditer(r"\s|$", masked)]
+        for end in [*ends[::3], len(masked)]:
+            for begin in (0, max(0, end - 40), max(0, end - 8)):
+                tail = outcomes._SUBJECT_TAIL_RE.search(masked, begin, end)
+                expected = tail.start() if tail else None
+                got = outcomes._subject_tail(masked, begin, end, True)
+                assert got == expected, (masked[begin:end], begin, end)
+                found += expected is not None
+    assert found > 200

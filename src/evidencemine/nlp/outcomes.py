@@ -296,6 +296,13 @@ _SUBJECT_TAIL_RE = re.compile(
     r"statistically|not|scores|levels|each|small|large|moderate|and|slightly))+\s*$",
     re.IGNORECASE,
 )
+# The words of _SUBJECT_TAIL_RE: the tail is a run of them, each after whitespace.
+_SUBJECT_TAIL_WORDS = frozenset(
+    _SUBJECT_TAIL_RE.pattern.split(r"\s+(?:", 1)[1].split(")", 1)[0].split("|")
+)
+# _TIME_PHRASE_RE for the case-folded text; every match starts with "at", "by" or "after", so
+# the look-ahead lets the engine skip every other position cheaply.
+_TIME_PHRASE_FOLDED_RE = re.compile("(?=[ab])" + _TIME_PHRASE_RE.pattern)
 _ADJ_SUFFIXES = ("al", "ic", "ive", "ous", "ful", "ary", "ory", "ian")
 _ADJ_WORDS = frozenset(
     ["child", "maternal", "paternal", "parent", "infant", "mother", "father", "family"]
@@ -319,11 +326,48 @@ class Item:
     end: int
 
 
-def mask_asides(text: str) -> str:
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def mask_asides(text: str, *, fold_safe: bool = False) -> str:
     """``text`` with bracketed asides and "at 12 months"-style time phrases blanked out (same
-    length, so offsets still hold), so that lists of outcomes run across them."""
-    blanked = _PAREN_RE.sub(lambda m: " " * len(m.group(0)), text)
-    return _TIME_PHRASE_RE.sub(lambda m: " " * len(m.group(0)), blanked)
+    length, so offsets still hold), so that lists of outcomes run across them.
+
+    ``fold_safe``: :func:`~evidencemine.nlp.view.case_folded` accepts ``text``, so the time
+    phrases are found by the plain pattern on the lower-cased text (the same spans)."""
+    blanked = _PAREN_RE.sub(_blank, text)
+    if not fold_safe:
+        return _TIME_PHRASE_RE.sub(_blank, blanked)
+    parts: list[str] = []
+    pos = 0
+    for m in _TIME_PHRASE_FOLDED_RE.finditer(blanked.lower()):
+        parts += (blanked[pos : m.start()], " " * (m.end() - m.start()))
+        pos = m.end()
+    if not parts:
+        return blanked
+    parts.append(blanked[pos:])
+    return "".join(parts)
+
+
+def _subject_tail(text: str, begin: int, end: int, fold_safe: bool) -> int | None:
+    """``_SUBJECT_TAIL_RE.search(text, begin, end)``'s start. The pattern is anchored at the
+    end, so searching tries every offset of what may be a whole long sentence; on fold-safe
+    text the tail is read backwards instead: whitespace-separated words from
+    :data:`_SUBJECT_TAIL_WORDS`, up to trailing whitespace."""
+    if not fold_safe:
+        tail = _SUBJECT_TAIL_RE.search(text, begin, end)
+        return tail.start() if tail else None
+    rest = text[begin:end].rstrip()
+    found: int | None = None
+    while rest:
+        word = rest.rsplit(None, 1)[-1]
+        word_start = len(rest) - len(word)
+        if word_start == 0 or word.lower() not in _SUBJECT_TAIL_WORDS:
+            break  # no whitespace before it, or not a tail word
+        rest = rest[:word_start].rstrip()
+        found = begin + len(rest)
+    return found
 
 
 def population_words(view: TextView) -> frozenset[str]:
@@ -474,8 +518,8 @@ def _items_before(text: str, start: int, cue_start: int, view: TextView) -> list
     begin = _strip_leading_phrase(text, lead.end() if lead else begin, cue_start)
     words = _LEADING_RE.match(text, begin, cue_start)
     begin = words.end() if words else begin
-    tail = _SUBJECT_TAIL_RE.search(text, begin, cue_start)
-    end = tail.start() if tail else cue_start
+    tail = _subject_tail(text, begin, cue_start, view.folded is not None)
+    end = cue_start if tail is None else tail
     if begin >= end or _is_group_phrase(text, begin, end, groups):
         return []
     stop = _list_end(text, begin, end, groups)
@@ -750,7 +794,7 @@ def find_outcomes(
         ):
             continue  # no cue and no "but not": nothing to find (masking only adds spaces)
         if masked is None:
-            masked = mask_asides(view.text)
+            masked = mask_asides(view.text, fold_safe=view.folded is not None)
             masked_folded = None if view.folded is None else masked.lower()
         cues = _sentence_cues(view, sentence, masked)
         if _within_group_only(view, sentence, cues):
