@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 def _same_major(version: str) -> bool:
     """Whether a record's ``schema_version`` shares the current major version."""
     return version.split(".")[0] == SCHEMA_VERSION.split(".")[0]
+
+
 SCHEMA_FILE = "programme-evidence.schema.json"
 
 

@@ -8,6 +8,7 @@ spaCy component or the plain ``finditer`` it replaces, on the gold texts and on 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -329,12 +330,13 @@ def test_one_validation_equals_model_by_model_construction() -> None:
 
 
 def _parse_number_reference(text: str) -> float | None:
-    """``parse_number`` as first written."""
+    """``parse_number`` as first written (non-finite floats, "nan" and "inf", refused)."""
     cleaned = text.strip().lower().replace(",", "")
     if not cleaned:
         return None
     try:
-        return float(cleaned)
+        value = float(cleaned)
+        return value if math.isfinite(value) else None
     except ValueError:
         pass
     total = current = 0
@@ -395,12 +397,8 @@ def test_parse_int_shortcuts_equal_parse_number() -> None:
         assert parse_number(text) == _parse_number_reference(text), text
         checked += parse_int(text) is not None
     assert checked > 500
-    for text in ["nan", "NaN", "inf", "Infinity"]:  # float() reads them; parse_int raises
-        assert repr(parse_number(text)) == repr(_parse_number_reference(text))
-        with pytest.raises((ValueError, OverflowError)):
-            _parse_int_reference(text)
-        with pytest.raises((ValueError, OverflowError)):
-            parse_int(text)
+    for text in ["nan", "NaN", "inf", "Infinity", "-inf", "1e999"]:  # float() reads them
+        assert parse_number(text) is None and parse_int(text) is None, text
 
 
 def _unit_after_reference(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:

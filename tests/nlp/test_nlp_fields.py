@@ -255,3 +255,8 @@ def test_protocol_is_flagged() -> None:
     text = "Study protocol. Families will be randomised to the programme or usual care."
     design = _x(text).design
     assert design is not None and design.value == "rct" and design.protocol
+
+
+def test_words_float_reads_as_numbers_are_not_numbers() -> None:
+    found = _x("We randomised 12 nan families and 30 inf parents; 1e999 patients were screened.")
+    assert found.sample_size is None or found.sample_size.total in (12, 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 UNITS = {
@@ -54,6 +55,7 @@ _WORD_RE = re.compile(r"[a-z]+")
 _WORD_VALUES = {**UNITS, **TENS, **SCALES}
 # Words ``float`` reads (``parse_number`` then gives nan or inf, which ``parse_int`` rejects
 # by raising, as it always has): left to the general path.
+# words float() reads as numbers; they are none here (parse_number gives None for them)
 _FLOAT_WORDS = frozenset({"nan", "inf", "infinity"})
 
 
@@ -68,9 +70,11 @@ def parse_number(text: str) -> float | None:
     if not cleaned:
         return None
     try:
-        return float(cleaned)
+        value = float(cleaned)
     except ValueError:
         pass
+    else:
+        return value if math.isfinite(value) else None  # "nan", "inf" are words, not numbers
     total = 0
     current = 0
     seen = False
