@@ -194,6 +194,10 @@ def test_countries_ignore_programme_origin_and_ethnic_groups() -> None:
         ("Outcomes were measured at the one-year follow-up.", [12]),
         ("We report 6- and 18-month follow-ups.", [6, 18]),
         ("Effects were maintained 26 weeks after treatment ended.", [6]),
+        # a list written out unit by unit continues the first point, ages excepted
+        ("Families were assessed at baseline, 5 months and 12 months.", [0, 5, 12]),
+        ("Visits at 3 months, 6 months and 2 years were completed.", [3, 6, 24]),
+        ("Babies were filmed at 6 months and 12 months of age.", []),
     ],
 )
 def test_timepoints(text: str, months: list[float]) -> None:

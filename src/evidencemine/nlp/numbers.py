@@ -64,8 +64,8 @@ def parse_number(text: str) -> float | None:
     if text.isalpha() and text.isascii():  # one plain word: a number word or none
         lower = text.lower()
         if lower not in _FLOAT_WORDS:
-            value = _WORD_VALUES.get(lower)
-            return None if value is None else float(value)
+            word = _WORD_VALUES.get(lower)
+            return None if word is None else float(word)
     cleaned = text.strip().lower().replace(",", "")
     if not cleaned:
         return None

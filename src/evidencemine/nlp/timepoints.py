@@ -66,6 +66,8 @@ _BASELINE_RE = re.compile(
 )
 
 _BASELINE_FOLDED_RE = re.compile(_BASELINE_RE.pattern)
+# what may stand between two mentions of one list: ", ", " and ", ", and the "
+_LIST_GAP_RE = re.compile(rf"{_SEP}(?:the\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,12 @@ def _is_timepoint(text: str, start: int, end: int, context: _ContextPatterns = _
     after_list = context.continuation.match(text, end)
     after_start = after_list.end() if after_list else end
     after = text[after_start : after_start + 40]
-    if context.after_age.match(text, end) or ends_with_match(
-        context.age_word, before, _AGE_WORD_LONGEST
+    if (
+        context.after_age.match(text, end)
+        or (
+            after_start > end and context.after_age.match(text, after_start)
+        )  # "... and 12 months of age"
+        or ends_with_match(context.age_word, before, _AGE_WORD_LONGEST)
     ):
         return False
     if context.after_ok.match(after.lstrip(" -–")):
@@ -158,9 +164,18 @@ def find_timepoints(view: TextView) -> list[TimePoint]:
     text = view.text
     source, context = (text, _CONTEXT) if view.folded is None else (view.folded, _FOLDED_CONTEXT)
     points: list[TimePoint] = []
+    accepted_end = -1
     for m in _mentions(view):
-        if not _is_timepoint(source, m.start(), m.end(), context):
+        # "at baseline, 6 months and 12 months": a mention that continues an accepted list is
+        # a time point too, unless it is an age ("... and 12 months of age")
+        continues = accepted_end >= 0 and bool(
+            _LIST_GAP_RE.fullmatch(source, accepted_end, m.start())
+        )
+        if continues and context.after_age.match(source, m.end()):
+            continues = False
+        if not continues and not _is_timepoint(source, m.start(), m.end(), context):
             continue
+        accepted_end = m.end()
         for number in _LIST_NUMBER_RE.finditer(m.group("list")):
             value = parse_number(number.group(0))
             if value is not None and 0 < value <= 240:
