@@ -378,3 +378,30 @@ def test_outcome_supporting_studies_in_any_phrasing(
         numbers,
         labels,
     )
+
+
+TABLE_STUDIES = """<html><body><main><h1>Table Talk</h1>
+<p><strong>Table Talk is a parenting programme.</strong></p>
+<p>Evidence rating: 2+</p><p>Cost rating: 3</p>
+<h2>About the evidence</h2>
+<h3>Study 1</h3>
+<table><tr><th>Citation</th><th>Design</th><th>Country</th><th>Sample</th></tr>
+<tr><td>Lee et al (2010)</td><td>RCT</td><td>Australia</td><td>96 families with toddlers</td></tr>
+</table>
+<h3>Study 2</h3>
+<table><tr><th>Citation</th><td>Ngata et al (2016)</td></tr><tr><th>Design</th><td>QED</td></tr>
+<tr><th>Country</th><td>New Zealand</td></tr><tr><th>Sample</th><td>210 parents</td></tr></table>
+</main></body></html>"""
+
+
+def test_study_fields_in_tables_by_column_or_by_row() -> None:
+    context = LoadContext(url="https://guidebook.eif.org.uk/programme/table-talk")
+    record = parse_document(load_document(TABLE_STUDIES.encode(), context))
+    found = [
+        (s.citation, s.design.label if s.design else None, s.countries, s.sample and s.sample.text)
+        for s in record.studies
+    ]
+    assert found == [
+        ("Lee et al (2010)", "RCT", ["AU"], "96 families with toddlers"),
+        ("Ngata et al (2016)", "QED", ["NZ"], "210 parents"),
+    ]

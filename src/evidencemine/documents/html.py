@@ -221,8 +221,27 @@ class _Walker:
                 )
 
     def table(self, tag: Tag) -> None:
-        for row in tag.find_all("tr"):
-            cells = row.find_all(["th", "td"], recursive=False)
+        rows = [row.find_all(["th", "td"], recursive=False) for row in tag.find_all("tr")]
+        rows = [cells for cells in rows if cells]
+        header = rows[0] if rows else []
+        if len(rows) >= 2 and len(header) >= 2 and all(c.name == "th" for c in header):
+            # a header row over data rows: each data cell is a value labelled by its column
+            labels = [clean_text(c.get_text(" ")).rstrip(":") for c in header]
+            for cells in rows[1:]:
+                for label, cell in zip(labels, cells, strict=False):
+                    value = paragraph_block(self.runs(cell), BlockKind.PARAGRAPH)
+                    if label and value:
+                        self.blocks.append(
+                            Block(
+                                BlockKind.LABEL_VALUE,
+                                value.text,
+                                label=label,
+                                links=value.links,
+                                italic=value.italic,
+                            )
+                        )
+            return
+        for cells in rows:
             texts = [clean_text(c.get_text(" ")) for c in cells]
             if len(cells) == 2 and texts[0] and (cells[0].name == "th" or len(texts[0]) < 60):
                 value = paragraph_block(self.runs(cells[1]), BlockKind.PARAGRAPH)
