@@ -405,3 +405,32 @@ def test_study_fields_in_tables_by_column_or_by_row() -> None:
         ("Lee et al (2010)", "RCT", ["AU"], "96 families with toddlers"),
         ("Ngata et al (2016)", "QED", ["NZ"], "210 parents"),
     ]
+
+
+ACCORDION_STUDIES = """<html><body><main><h1>Accordion Parents</h1>
+<p><strong>Accordion Parents is a home-visiting programme.</strong></p>
+<p>Evidence rating: 3</p><p>Cost rating: 2</p>
+<h2>About the evidence</h2>
+<div class="accordion">
+<button aria-expanded="false" aria-controls="s1">Study 1</button>
+<div id="s1"><p><strong>Citation:</strong> Ode et al (2011)</p><p><strong>Design:</strong> RCT</p><p><strong>Country:</strong> Nigeria</p><p><strong>Sample:</strong> 300 mothers</p></div>
+<button aria-expanded="false" aria-controls="s2">Study 2</button>
+<div id="s2"><p><strong>Citation:</strong> Ode et al (2014)</p><p><strong>Design:</strong> QED</p><p><strong>Country:</strong> Ghana</p></div>
+</div>
+<p><strong>Study 3</strong></p>
+<p><strong>Citation:</strong> Mensah et al (2018)</p><p><strong>Design:</strong> RCT</p>
+<button>Accept cookies</button>
+</main></body></html>"""
+
+
+def test_studies_named_by_accordion_toggles_or_bold_lines() -> None:
+    context = LoadContext(url="https://guidebook.eif.org.uk/programme/accordion-parents")
+    record = parse_document(load_document(ACCORDION_STUDIES.encode(), context))
+    found = [(s.label, s.citation, s.countries) for s in record.studies]
+    assert found == [
+        ("Study 1", "Ode et al (2011)", ["NG"]),
+        ("Study 2", "Ode et al (2014)", ["GH"]),
+        ("Study 3", "Mensah et al (2018)", []),
+    ]
+    text = json.dumps(record.model_dump(mode="json"))
+    assert "Accept cookies" not in text  # other buttons stay out

@@ -95,6 +95,11 @@ def _hidden(tag: Tag) -> bool:
     )
 
 
+def _is_toggle(tag: Tag) -> bool:
+    """A button that opens a panel of content: an accordion heading."""
+    return tag.name == "button" and (tag.has_attr("aria-controls") or tag.has_attr("aria-expanded"))
+
+
 class _Walker:
     def __init__(self, base_url: str | None) -> None:
         self.base_url = base_url
@@ -152,6 +157,13 @@ class _Walker:
                 continue
             if isinstance(child, NavigableString):
                 pending.append(Run(str(child)))
+            elif isinstance(child, Tag) and _is_toggle(child):
+                # an accordion's toggle names the panel after it ("Study 1"): keep it, bold
+                self.flush(pending)
+                pending = []
+                block = paragraph_block(self.runs(child, bold=True), BlockKind.PARAGRAPH)
+                if block:
+                    self.blocks.append(block)
             elif not isinstance(child, Tag) or child.name in SKIP or _hidden(child):
                 continue
             elif child.name in BLOCKS or self._has_block(child):

@@ -12,7 +12,7 @@ disclaimer, reading guides, cookie notices) is dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from evidencemine.countries import country_codes
 from evidencemine.documents.model import Block, BlockKind, Document
@@ -136,7 +136,8 @@ class _EifParser:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.meta = PageMeta(document)
-        self.sections = drop_chrome(split_sections(document.blocks), CHROME_HEADINGS, CHROME_TEXT)
+        blocks = _study_titles_as_headings(document.blocks)
+        self.sections = drop_chrome(split_sections(blocks), CHROME_HEADINGS, CHROME_TEXT)
         self.programme: Programme | None = None
         self.studies: list[Study] = []
         self.kept: list[KeptSection] = []
@@ -461,6 +462,24 @@ def _value_items(block: Block, tail: list[Block]) -> list[str]:
     for item in items:
         out.extend(p.strip() for p in item.split(";") if p.strip())
     return [item for item in out if not is_absent(item)]
+
+
+def _study_titles_as_headings(blocks: Sequence[Block]) -> list[Block]:
+    """A line that is only "Study 1" (an accordion toggle, a bold paragraph) is the heading of
+    that study, one level below the heading above it."""
+    out: list[Block] = []
+    level = 1
+    for block in blocks:
+        if block.kind is BlockKind.HEADING:
+            level = block.level
+        elif (
+            block.kind is BlockKind.PARAGRAPH
+            and len(block.text.split()) <= 3
+            and _STUDY.fullmatch(block.text.strip())
+        ):
+            block = Block(BlockKind.HEADING, block.text.strip(), level=min(level + 1, 6))
+        out.append(block)
+    return out
 
 
 def _subsections(sections: list[Section], level: int) -> list[Section]:
