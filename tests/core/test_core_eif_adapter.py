@@ -365,6 +365,8 @@ def test_lettered_studies_rating_lines_and_sample_characteristics() -> None:
         ("Improved reading - based on study 1, study 2", [1, 2], ["1", "2"]),
         ("Improved reading - based on studies 1 and 2", [1, 2], ["1", "2"]),
         ("Improved reading – based on study 1a, 1b and 3", [1, 3], ["1a", "1b", "3"]),
+        ("Improved reading (based on studies 1 and 2)", [1, 2], ["1", "2"]),
+        ("Improved reading Based on: study 2.", [2], ["2"]),
     ],
 )
 def test_outcome_supporting_studies_in_any_phrasing(

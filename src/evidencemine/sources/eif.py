@@ -89,7 +89,12 @@ DESIGNS = {
 }
 _RATING = re.compile(r"^(?:level\s*)?(?P<level>[1-4])\s*(?P<plus>\+|plus)?$", re.I)
 _NL2 = re.compile(r"^n\s*l\s*2$|^not level 2$", re.I)
-_BASED_ON = re.compile(r"^(?P<outcome>.+?)\s+[-–—]\s+based on\s+(?P<studies>.+)$", re.I)
+# "Improved X - based on study 1", "Improved X (based on studies 1 and 2)", "Improved X
+# Based on: study 1a" (the note in its own element)
+_BASED_ON = re.compile(
+    r"^(?P<outcome>.+?)\s*(?:[-–—|:]\s*|\(\s*|\s)based on:?\s+(?P<studies>[^)]+?)\)?\.?$",
+    re.I,
+)
 # "Study 1", and "Study 1a" / "Study 1b" (several papers on one sample, as Foundations prints)
 _STUDY = re.compile(r"^study\s+(\d+)(?:\s?([a-z]))?\b", re.I)
 # the study numbers after "based on": "study 1, study 2", "studies 1 and 2", "study 1a, 1b"
