@@ -215,11 +215,36 @@ def test_timepoints_ignore_ages_and_durations() -> None:
         ("Mothers were randomised to PIP or treatment as usual.", "treatment as usual"),
         ("Parents were randomly assigned to the programme or a waiting list.", "wait-list"),
         ("The comparison group received standard child health services.", "usual care"),
+        # the second arm of the assignment says what it is
+        ("Parents were randomly assigned to weekly text messages or no messages.", "no treatment"),
+        ("Villages were randomised to early or late roll-out of the grants.", "wait-list"),
+        (
+            "Carers were allocated to the course or a control intervention of home safety advice.",
+            "active comparison",
+        ),
+        ("Dyads were randomised to the therapy or case management.", "usual care"),
+        (
+            "We compared 300 families in the programme with 300 families who did not.",
+            "no treatment",
+        ),
     ],
 )
 def test_comparison(text: str, value: str) -> None:
     found = _x(text).comparison
     assert found is not None and found.value == value
+    assert text[found.evidence.start : found.evidence.end] == found.evidence.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parents were randomly assigned to weekly or monthly visits.",  # two active arms
+        "Children who did not attend school were excluded.",  # no comparison
+        "Mothers were randomised to the programme or to a control condition.",  # kind unknown
+    ],
+)
+def test_comparison_not_guessed(text: str) -> None:
+    assert _x(text).comparison is None
 
 
 # --- outcomes -----------------------------------------------------------------------------
