@@ -289,3 +289,21 @@ def test_protocol_is_flagged() -> None:
 def test_words_float_reads_as_numbers_are_not_numbers() -> None:
     found = _x("We randomised 12 nan families and 30 inf parents; 1e999 patients were screened.")
     assert found.sample_size is None or found.sample_size.total in (12, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Mothers in the programme reported significantly lower levels of depressive "
+            "symptoms and improved sensitivity.",
+            [("depressive symptoms", "positive"), ("sensitivity", "positive")],
+        ),
+        (
+            "Children had lower levels of anxiety and depression.",
+            [("anxiety", "positive"), ("depression", "positive")],
+        ),
+    ],
+)
+def test_outcomes_after_levels_of(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(o.outcome, o.direction) for o in _x(text).outcomes] == expected

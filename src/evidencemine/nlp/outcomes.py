@@ -136,6 +136,8 @@ _FILLERS = frozenset(
     ]
 )
 _ADVERBS_AND_FILLERS = _ADVERBS | _FILLERS
+# a filler noun that takes "of" before the outcome ("levels of", "rates of", "scores of")
+_FILLER_OF_RE = re.compile(r"\b(?:levels|scores|score|gains|effects|improvements?)\s*$", re.I)
 _NONSTART = frozenset(
     [
         "between",
@@ -487,6 +489,9 @@ def _after_start(text: str, cue: Cue, end: int, groups: frozenset[str]) -> int |
     if first is None:
         return None
     word = first[0].lower()
+    if word == "of" and pos > cue.end and _FILLER_OF_RE.search(text, cue.end, pos):
+        # "lower levels of depressive symptoms", "greater gains of ...": the list follows
+        return _skip_words(text, first[2], end, _ADVERBS)
     if _INTRODUCER_RE.match(text, pos) or word in _NONSTART or not word[0].isalnum():
         return _introducer_list(text, pos, end, groups)
     return pos
