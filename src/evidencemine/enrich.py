@@ -80,6 +80,8 @@ def extract_page_facts(record: ProgrammeRecord, nlp: NlpSettings | None = None) 
             if summary and summary.sample_size and not study.sample:  # stated on the page
                 size = summary.sample_size
                 study.sample = StudySample(text=size.evidence.text, size=size)
+            if study.comparison and not record.programme.comparison:
+                record.programme.comparison = study.comparison.evidence.text  # as printed
         elif record.source.kind == "study-paper":
             _apply_paper(record, study, key, nlp)
     return record

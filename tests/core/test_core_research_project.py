@@ -78,3 +78,5 @@ def test_team_as_a_list_and_sample_stated_in_the_summary() -> None:
     assert (study.sample.size.total, study.sample.size.unit) == (140, "father")
     assert study.sample.size.evidence.source.endswith("/summary")
     assert study.countries == ["GB"]
+    assert record.programme.comparison == "usual care"  # from the summary, as printed
+    assert study.comparison is not None and study.comparison.value == "usual care"
