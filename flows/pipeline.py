@@ -36,8 +36,7 @@ from prefect.runtime import flow_run  # noqa: E402
 from prefect.states import State  # noqa: E402
 from prefect.utilities.annotations import quote  # noqa: E402
 
-from evidencemine.documents.base import registered_loaders  # noqa: E402
-from evidencemine.errors import EvidenceMineError, FetchError  # noqa: E402
+from evidencemine.errors import is_transient as library_is_transient  # noqa: E402
 from evidencemine.http import HttpClient  # noqa: E402
 from evidencemine.models import ProgrammeRecord  # noqa: E402
 from evidencemine.pipeline import (  # noqa: E402
@@ -77,12 +76,11 @@ class PageFailedError(Exception):
 
 
 def is_transient(error: BaseException | None) -> bool:
-    """Whether trying the task again later may succeed (never 4xx, parse or input errors)."""
-    if isinstance(error, PageFailedError | FetchError):
+    """Whether trying the task again later may succeed (never 4xx, parse or input errors);
+    a failed page carries the library's own judgement."""
+    if isinstance(error, PageFailedError):
         return error.transient
-    if isinstance(error, EvidenceMineError):
-        return False
-    return isinstance(error, ConnectionError | TimeoutError)
+    return library_is_transient(error)
 
 
 def retry_transient(task: Any, task_run: TaskRun, state: State[Any]) -> bool:
@@ -117,12 +115,11 @@ def discover(
 def fetch_page(
     item: str,
     client: HttpClient | None,
-    options: RunOptions,
     state: RunState,
     known: dict[str, str],
     source: SourceSettings | None = None,
 ) -> PageOutcome:
-    outcome = fetch_and_parse(item, client, options, state.store, known, source)
+    outcome = fetch_and_parse(item, client, state, known, source)
     if outcome.status == "failed":
         raise PageFailedError(outcome)
     return outcome
@@ -186,7 +183,6 @@ def fetch_pages(
     runners: TaskRunners,
 ) -> None:
     """Fetch and parse every page concurrently (the client keeps the rate limits)."""
-    registered_loaders()  # registers the loaders once, before threads race to (library bug)
     known = previous_hashes(state.store)
     futures = [
         runners.io.submit(
@@ -194,7 +190,6 @@ def fetch_pages(
             {
                 "item": item,
                 "client": quote(client),
-                "options": quote(state.options),
                 "state": quote(state),
                 "known": quote(known),
                 "source": quote(source),

@@ -76,10 +76,6 @@ def extract_page_facts(record: ProgrammeRecord, nlp: NlpSettings | None = None) 
         _apply_page_fields(study, key, results)
         if record.source.kind == "research-project":
             _apply_summary(study, key, results)
-            summary = results.get(f"{key}/summary")
-            if summary and summary.sample_size and not study.sample:  # stated on the page
-                size = summary.sample_size
-                study.sample = StudySample(text=size.evidence.text, size=size)
             if study.comparison and not record.programme.comparison:
                 record.programme.comparison = study.comparison.evidence.text  # as printed
         elif record.source.kind == "study-paper":
@@ -98,8 +94,6 @@ def _apply_paper(record: ProgrammeRecord, study: Study, key: str, nlp: NlpSettin
     if found is None:
         return
     _apply_summary(study, key, {f"{key}/summary": found})
-    if found.sample_size:
-        study.sample = StudySample(text=found.sample_size.evidence.text, size=found.sample_size)
 
 
 def _apply_page_fields(study: Study, key: str, results: dict[str, Extraction]) -> None:
@@ -142,6 +136,9 @@ def _apply_summary(study: Study, key: str, results: dict[str, Extraction]) -> No
         )
         study.timepoints_months = summary.timepoints_months
         study.comparison = summary.comparison
+        if summary.sample_size and not study.sample:  # the summary states it
+            size = summary.sample_size
+            study.sample = StudySample(text=size.evidence.text, size=size)
         if summary.countries and not study.countries:
             study.countries = [c.code for c in summary.countries]
 

@@ -78,3 +78,13 @@ class PolicyError(FetchError):
 
 class ResolutionError(EvidenceMineError):
     """A reference could not be resolved (bad answer from PubMed or Crossref)."""
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Whether trying again later may succeed: connection errors, timeouts, 429 and 5xx
+    (a :class:`FetchError` says so itself); never 4xx, policy, parse or input errors."""
+    if isinstance(error, FetchError):
+        return error.transient
+    if isinstance(error, EvidenceMineError):
+        return False
+    return isinstance(error, ConnectionError | TimeoutError)

@@ -20,9 +20,10 @@ from evidencemine.changes import summarise_changes
 from evidencemine.documents import LoadContext, load_document, load_path
 from evidencemine.documents.model import Document
 from evidencemine.enrich import extract_literature, extract_page_facts
-from evidencemine.errors import ConfigError, EvidenceMineError, FetchError
+from evidencemine.errors import ConfigError, EvidenceMineError, FetchError, is_transient
 from evidencemine.http import HttpClient
 from evidencemine.models import ProgrammeRecord
+from evidencemine.nlp.patterns import cached_rules
 from evidencemine.output import OutputStore
 from evidencemine.reconcile import reconcile_record
 from evidencemine.settings import (
@@ -62,9 +63,7 @@ class PageOutcome:
 
     def fail(self, stage: str, err: Exception) -> None:
         self.status, self.stage, self.error = "failed", stage, str(err)
-        self.transient = bool(getattr(err, "transient", False)) or isinstance(
-            err, ConnectionError | TimeoutError
-        )
+        self.transient = is_transient(err)
 
 
 def is_url(text: str) -> bool:
@@ -189,11 +188,10 @@ class RunState:
 def start_run(settings: Settings, options: RunOptions) -> RunState:
     """A new run; the options take the PDF caps and the NLP settings from the settings.
 
-    A missing patterns folder stops the run here (:class:`ConfigError`), before any page.
+    The extraction rules are loaded here (once per process), so a missing folder or a bad rule
+    stops the run with a :class:`ConfigError` before any page.
     """
-    patterns = resolve_repo_path(settings.nlp.patterns_dir)
-    if not patterns.is_dir():
-        raise ConfigError("nlp.patterns_dir: patterns folder not found", source=str(patterns))
+    cached_rules(str(resolve_repo_path(settings.nlp.patterns_dir).resolve()))
     options = replace(options, pdf=settings.pdf, nlp=settings.nlp)
     return RunState(settings=settings, options=options)
 
@@ -227,13 +225,14 @@ def withdraw_record(store: OutputStore, url: str, status: int) -> str | None:
 def fetch_and_parse(
     item: str,
     client: HttpClient | None,
-    options: RunOptions,
-    store: OutputStore,
+    state: RunState,
     known: dict[str, str],
     source: SourceSettings | None = None,
 ) -> PageOutcome:
-    """Fetch (or read) one input, skip it when unchanged, parse it. Never raises for the
-    input's own faults: they are recorded on the returned outcome."""
+    """Fetch (or read) one input, skip it when unchanged, parse it, under the run's options
+    (as :func:`start_run` set them). Never raises for the input's own faults: they are
+    recorded on the returned outcome."""
+    options, store = state.options, state.store
     outcome = PageOutcome(item)
     try:
         document = fetch_document(item, client, source=source, crawl=options.crawl, pdf=options.pdf)
@@ -442,10 +441,10 @@ def ingest(
         client = HttpClient(settings)
     active = None if options.offline else client
     state = start_run(settings, options)
-    store, known = state.store, previous_hashes(state.store)
+    known = previous_hashes(state.store)
     try:
         for number, item in enumerate(inputs, start=1):
-            state.outcomes.append(fetch_and_parse(item, active, state.options, store, known))
+            state.outcomes.append(fetch_and_parse(item, active, state, known))
             _step(progress, number, len(inputs), state.outcomes[-1])
         return _finish_pages(state, active, progress)
     finally:
@@ -466,12 +465,12 @@ def crawl(
     own = client is None
     client = client or HttpClient(settings)
     state = start_run(settings, RunOptions(only_changed=only_changed, crawl=True, mode="run"))
-    store, known = state.store, previous_hashes(state.store)
+    known = previous_hashes(state.store)
     try:
         pages = discover_pages(state, client, source_names, limit, progress)
         for number, (url, name) in enumerate(pages, start=1):
             source = settings.sources[name]
-            state.outcomes.append(fetch_and_parse(url, client, state.options, store, known, source))
+            state.outcomes.append(fetch_and_parse(url, client, state, known, source))
             _step(progress, number, len(pages), state.outcomes[-1])
         return _finish_pages(state, client, progress)
     finally:

@@ -214,23 +214,24 @@ class _Walker:
         for nested in item.find_all(["ul", "ol", "dl", "table"], recursive=False):
             self.block(nested)
 
+    def labelled(self, label: str, cell: Tag) -> Block:
+        """A label/value block: ``label`` with ``cell``'s text, links and italics as value."""
+        value = paragraph_block(self.runs(cell), BlockKind.PARAGRAPH)
+        return Block(
+            BlockKind.LABEL_VALUE,
+            value.text if value else "",
+            label=label,
+            links=value.links if value else (),
+            italic=value.italic if value else (),
+        )
+
     def definition_list(self, tag: Tag) -> None:
         label: str | None = None
         for child in tag.find_all(["dt", "dd"]):
             if child.name == "dt":
                 label = clean_text(child.get_text(" ")).rstrip(":")
-                continue
-            value = paragraph_block(self.runs(child), BlockKind.PARAGRAPH)
-            if label:
-                self.blocks.append(
-                    Block(
-                        BlockKind.LABEL_VALUE,
-                        value.text if value else "",
-                        label=label,
-                        links=value.links if value else (),
-                        italic=value.italic if value else (),
-                    )
-                )
+            elif label:
+                self.blocks.append(self.labelled(label, child))
 
     def table(self, tag: Tag) -> None:
         rows = [row.find_all(["th", "td"], recursive=False) for row in tag.find_all("tr")]
@@ -240,31 +241,15 @@ class _Walker:
             # a header row over data rows: each data cell is a value labelled by its column
             labels = [clean_text(c.get_text(" ")).rstrip(":") for c in header]
             for cells in rows[1:]:
-                for label, cell in zip(labels, cells, strict=False):
-                    value = paragraph_block(self.runs(cell), BlockKind.PARAGRAPH)
-                    if label and value:
-                        self.blocks.append(
-                            Block(
-                                BlockKind.LABEL_VALUE,
-                                value.text,
-                                label=label,
-                                links=value.links,
-                                italic=value.italic,
-                            )
-                        )
+                for label, cell in zip(labels, cells, strict=False):  # short rows: fewer cells
+                    block = self.labelled(label, cell)
+                    if label and block.text:
+                        self.blocks.append(block)
             return
         for cells in rows:
             texts = [clean_text(c.get_text(" ")) for c in cells]
             if len(cells) == 2 and texts[0] and (cells[0].name == "th" or len(texts[0]) < 60):
-                value = paragraph_block(self.runs(cells[1]), BlockKind.PARAGRAPH)
-                self.blocks.append(
-                    Block(
-                        BlockKind.LABEL_VALUE,
-                        value.text if value else "",
-                        label=texts[0].rstrip(":"),
-                        links=value.links if value else (),
-                    )
-                )
+                self.blocks.append(self.labelled(texts[0].rstrip(":"), cells[1]))
             elif any(texts):
                 self.blocks.append(Block(BlockKind.PARAGRAPH, " | ".join(t for t in texts if t)))
 

@@ -65,13 +65,7 @@ def find_comparison(view: TextView) -> dict[str, Any] | None:
     if not hits:
         return _usual_phrase(view) or _second_arm(view)
     hit = min(hits, key=lambda h: _rank(view, h))
-    return {
-        "value": hit.value,
-        "start": hit.start,
-        "end": hit.end,
-        "text": view.text[hit.start : hit.end],
-        "rule": hit.rule,
-    }
+    return _found(view, hit.value, hit.start, hit.end, hit.rule)
 
 
 def _usual_phrase(view: TextView) -> dict[str, Any] | None:
@@ -82,13 +76,7 @@ def _usual_phrase(view: TextView) -> dict[str, Any] | None:
         if view.sentence_at(m.start()).background:
             continue
         value = "treatment as usual" if m.group("kind").lower() == "treatment" else "usual care"
-        return {
-            "value": value,
-            "start": m.start(),
-            "end": m.end(),
-            "text": m.group(0),
-            "rule": "comparison-usual-pattern",
-        }
+        return _found(view, value, m.start(), m.end(), "comparison-usual-pattern")
     return None
 
 

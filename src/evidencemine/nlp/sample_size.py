@@ -124,8 +124,10 @@ _YEAR_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 _AGE_PREFIX_RE = re.compile(
-    r"\b(?:aged|age|ages|mean age of|age of|older than|younger than|between|grade|grades|"
-    r"score of|scores of|p|version|wave|phase|stage|step|level|cohort|table|figure|type|class)"
+    r"\b(?:aged|age|ages|mean age of|age of|older than|younger than|between|grades|"
+    r"score of|scores of|p|version|wave|cohort|table|figure|"
+    + "|".join(sorted(_LABEL_WORDS))
+    + r")"
     r"\s*$",
     re.IGNORECASE,
 )
