@@ -170,13 +170,13 @@ def _common(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from evidencemine.sources import KINDS
+    from evidencemine.sources import kinds as adapter_kinds
 
     parser = argparse.ArgumentParser(prog="evidencemine", description=__doc__.splitlines()[1])
     parser.add_argument("--version", action="version", version=f"evidencemine {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    kinds = ["auto", *KINDS]
+    kinds = ["auto", *adapter_kinds()]
 
     p = sub.add_parser("parse", help="one page (HTML, PDF or text export) to JSON on stdout")
     p.add_argument("path", help="a file, or - for standard input")

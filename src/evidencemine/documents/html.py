@@ -2,7 +2,9 @@
 
 Structure is read from the elements' meaning, never from CSS classes: ``h1``-``h6`` are
 headings, ``p`` and loose text are paragraphs, ``li`` list items (with depth), ``dt``/``dd`` and
-two-cell table rows label/value pairs, ``hr`` rules. Scripts, styles, forms, navigation,
+two-cell table rows label/value pairs, ``hr`` rules; an ``img`` reads as its ``alt``, ``title`` or
+file name when it has no ``alt`` at all (a rating shown as an image keeps its value; ``alt=""``
+marks a decorative image and reads as nothing). Scripts, styles, forms, navigation,
 headers, footers and dialogs are skipped; what is left of the page chrome is the adapters' job.
 """
 
@@ -95,6 +97,22 @@ def _hidden(tag: Tag) -> bool:
     )
 
 
+def _image_text(tag: Tag) -> str:
+    """What an image says: its ``alt``, else its ``title``, else its file name without the
+    extension ("rating-3-plus"); empty when it has none of these."""
+    for attr in ("alt", "title"):
+        value = clean_text(str(tag.get(attr) or ""))
+        if value:
+            return value
+    if tag.has_attr("alt"):
+        return ""  # alt="" marks a decorative image
+    src = str(tag.get("src") or "").split("?", 1)[0].rstrip("/")
+    name = src.rsplit("/", 1)[-1]
+    if not name or name.startswith("data:") or src.startswith("data:"):
+        return ""
+    return re.sub(r"\.(png|jpe?g|gif|svg|webp)$", "", name, flags=re.I)
+
+
 def _is_toggle(tag: Tag) -> bool:
     """A button that opens a panel of content: an accordion heading."""
     return tag.name == "button" and (tag.has_attr("aria-controls") or tag.has_attr("aria-expanded"))
@@ -141,6 +159,8 @@ class _Walker:
         """The runs of one inline element, with its own emphasis and link applied."""
         if tag.name == "br":
             return [Run(" ", line_break=True)]
+        if tag.name == "img":
+            return [Run(f" {_image_text(tag)} ", bold, italic, href)]
         if tag.name == "a" and tag.get("href"):
             target = str(tag["href"]).strip()
             internal = target.startswith(("#", "javascript:"))

@@ -46,6 +46,18 @@ def _emphasis(runs: list[Run], attr: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _lines(runs: list[Run]) -> tuple[str, ...]:
+    """The text of each source line, when the runs span more than one."""
+    lines: list[list[Run]] = [[]]
+    for run in runs:
+        if run.line_break:
+            lines.append([])
+        else:
+            lines[-1].append(run)
+    texts = tuple(t for t in (_joined(line) for line in lines) if t)
+    return texts if len(texts) > 1 else ()
+
+
 def _paragraph(runs: list[Run], kind: BlockKind = BlockKind.PARAGRAPH, level: int = 0) -> Block:
     text = _joined(runs)
     visible = [r for r in runs if clean_text(r.text) and not r.line_break]
@@ -58,6 +70,7 @@ def _paragraph(runs: list[Run], kind: BlockKind = BlockKind.PARAGRAPH, level: in
         strong=strong,
         bold=_emphasis(runs, "bold"),
         italic=_emphasis(runs, "italic"),
+        lines=_lines(runs),
     )
 
 

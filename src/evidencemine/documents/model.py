@@ -38,7 +38,8 @@ class Block:
     colon and ``text`` the value (possibly empty when the value follows in the next blocks).
     ``strong`` marks a block whose whole text is bold; ``page`` is the PDF page (1-based).
     ``bold`` and ``italic`` hold the emphasised runs inside the text (a contact's name, a
-    reference's journal title), in order.
+    reference's journal title), in order. ``lines`` holds the source lines of a paragraph that
+    spanned several (line breaks in a text export, ``<br>`` in HTML); empty when it was one.
     """
 
     kind: BlockKind
@@ -50,6 +51,7 @@ class Block:
     page: int | None = None
     bold: tuple[str, ...] = ()
     italic: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
 
     @property
     def is_heading(self) -> bool:

@@ -1,14 +1,20 @@
-"""Source adapters: one per kind of page, chosen by URL and content (or forced)."""
+"""Source adapters: one per kind of page, found through a registry, chosen by URL and content
+(or forced by a configured source's ``kind``).
+
+An adapter is registered with :func:`register_adapter`; :func:`adapters` lists them in
+registration order and :func:`kinds` their names. Every page is cleaned of chrome
+(:func:`evidencemine.sources.chrome.strip_chrome`) before detection and parsing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from evidencemine.documents.model import Document
 from evidencemine.errors import UnknownKindError
 from evidencemine.models import ProgrammeRecord
-from evidencemine.sources import eif, paper, research_project
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,43 +22,119 @@ class Adapter:
     kind: str
     detect: Callable[[Document], float]
     parse: Callable[[Document], ProgrammeRecord]
+    aliases: tuple[str, ...] = ()  # other kind names that select this adapter
 
 
-ADAPTERS: tuple[Adapter, ...] = (
-    Adapter(eif.KIND, eif.detect, eif.parse_eif_page),
-    Adapter(
-        research_project.KIND, research_project.detect, research_project.parse_research_project_page
-    ),
-    Adapter(paper.KIND, paper.detect, paper.parse_paper_page),
-)
-KINDS = tuple(adapter.kind for adapter in ADAPTERS)
+_REGISTRY: dict[str, Adapter] = {}
+_LOCK = threading.RLock()
+_BUILTINS = False
 MIN_SCORE = 0.4
+
+
+def register_adapter(adapter: Adapter, *, replace: bool = False) -> Adapter:
+    """Add an adapter to the registry (an existing kind is an error unless ``replace``)."""
+    with _LOCK:
+        if adapter.kind in _REGISTRY and not replace:
+            raise ValueError(f"an adapter of kind {adapter.kind!r} is already registered")
+        _REGISTRY[adapter.kind] = adapter
+    return adapter
+
+
+def _register_builtins() -> None:
+    global _BUILTINS
+    if _BUILTINS:
+        return
+    with _LOCK:
+        if _BUILTINS:
+            return
+        from evidencemine.sources import eif, paper, research_project
+
+        builtins = [
+            Adapter(eif.KIND, eif.detect, eif.parse_eif_page),
+            Adapter(
+                research_project.KIND,
+                research_project.detect,
+                research_project.parse_research_project_page,
+            ),
+            Adapter(paper.KIND, paper.detect, paper.parse_paper_page),
+        ]
+        for adapter in builtins:
+            _REGISTRY.setdefault(adapter.kind, adapter)
+        _BUILTINS = True
+
+
+def adapters() -> tuple[Adapter, ...]:
+    """The registered adapters, in registration order."""
+    _register_builtins()
+    with _LOCK:
+        return tuple(_REGISTRY.values())
+
+
+def kinds() -> tuple[str, ...]:
+    """The kind names of the registered adapters."""
+    return tuple(adapter.kind for adapter in adapters())
+
+
+def adapter_for(kind: str, *, source: str | None = None) -> Adapter:
+    """The adapter of ``kind`` (or of one of its aliases); :class:`UnknownKindError` if none."""
+    for adapter in adapters():
+        if kind == adapter.kind or kind in adapter.aliases:
+            return adapter
+    known = kinds()
+    raise UnknownKindError(
+        f"unknown kind {kind!r} (known: {', '.join(known)})", source=source, tried=known
+    )
+
+
+def _clean(document: Document, boilerplate: Iterable[str] = ()) -> Document:
+    from evidencemine.sources.chrome import strip_chrome
+
+    return strip_chrome(document, boilerplate)
 
 
 def detect_kind(document: Document) -> str:
     """The kind of page, from its URL and content; :class:`UnknownKindError` when none fits."""
-    scored = sorted(((a.detect(document), a.kind) for a in ADAPTERS), reverse=True)
-    score, kind = scored[0]
+    registered = adapters()
+    tried = tuple(a.kind for a in registered)
+    scored = sorted(
+        ((a.detect(document), -i, a.kind) for i, a in enumerate(registered)), reverse=True
+    )
+    score, _, kind = scored[0]
     if score < MIN_SCORE:
         raise UnknownKindError(
-            f"page is no known kind (tried: {', '.join(KINDS)})",
+            f"page is no known kind (tried: {', '.join(tried)})",
             source=document.origin,
-            tried=KINDS,
+            tried=tried,
         )
     return kind
 
 
-def parse_document(document: Document, *, kind: str | None = None) -> ProgrammeRecord:
+def parse_document(
+    document: Document, *, kind: str | None = None, boilerplate: Iterable[str] = ()
+) -> ProgrammeRecord:
     """Parse a loaded page into a programme record; ``kind`` forces an adapter ("auto"/None
-    detects)."""
+    detects). Chrome (and the site's ``boilerplate`` lines, when known) is removed first."""
+    document = _clean(document, boilerplate)
     if kind in (None, "auto"):
         kind = detect_kind(document)
-    for adapter in ADAPTERS:
-        if adapter.kind == kind:
-            return adapter.parse(document)
-    raise UnknownKindError(
-        f"unknown kind {kind!r} (known: {', '.join(KINDS)})", source=document.origin, tried=KINDS
-    )
+    return adapter_for(kind, source=document.origin).parse(document)
 
 
-__all__ = ["ADAPTERS", "KINDS", "detect_kind", "parse_document"]
+def __getattr__(name: str) -> object:
+    # the names of the first release: a snapshot of the registry
+    if name == "ADAPTERS":
+        return adapters()
+    if name == "KINDS":
+        return kinds()
+    raise AttributeError(name)
+
+
+__all__ = [
+    "Adapter",
+    "adapter_for",
+    "adapters",
+    "detect_kind",
+    "kinds",
+    "parse_document",
+    "register_adapter",
+]
