@@ -12,6 +12,7 @@ from evidencemine.errors import EvidenceMineError, InputError
 from evidencemine.models import Extraction
 from evidencemine.nlp.evaluate import ebmnlp_hit_rate, evaluate_gold, format_table, read_jsonl
 from evidencemine.nlp.extract import extract_text, extract_texts
+from evidencemine.nlp.realeval import HALVES, evaluate_corpus, format_real_table, real_files
 from evidencemine.settings import load_settings
 
 EXIT_OK = 0
@@ -83,16 +84,25 @@ def run_eval(args: argparse.Namespace) -> int:
             figures = evaluate_gold(Path(args.gold))
         if args.ebmnlp:
             figures["ebmnlp_sample_size"] = ebmnlp_hit_rate(Path(args.ebmnlp))
+        halves = HALVES if args.half == "both" else (args.half,)
+        real = [
+            evaluate_corpus(path, halves=halves, limit=args.limit)
+            for path in real_files([Path(p) for p in args.real or []])
+        ]
     except EvidenceMineError as err:
         sys.stderr.write(f"evidencemine: {err}\n")
         return EXIT_USAGE
-    if not figures:
-        sys.stderr.write("evidencemine: give a gold file or --ebmnlp PATH\n")
+    if not figures and not real:
+        sys.stderr.write("evidencemine: give a gold file, --real PATH or --ebmnlp PATH\n")
         return EXIT_USAGE
     if args.json:
-        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+        out: dict[str, Any] = {**figures, "real": real} if real else figures
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
     else:
-        sys.stdout.write(format_table(figures) + "\n")
+        if figures:
+            sys.stdout.write(format_table(figures) + "\n")
+        if real:
+            sys.stdout.write(format_real_table(real))
     return EXIT_OK
 
 
@@ -119,5 +129,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.add_argument(
         "--ebmnlp", metavar="PATH", help="also report the sample-size hit rate on EBM-NLP JSONL"
+    )
+    evaluate.add_argument(
+        "--real",
+        metavar="PATH",
+        action="append",
+        help="a real labelled corpus (JSONL, format detected) or a folder of them; repeatable",
+    )
+    evaluate.add_argument(
+        "--half",
+        choices=("tune", "check", "both"),
+        default="both",
+        help="which half of each real corpus to score (split by sha256 of the id; default both)",
+    )
+    evaluate.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help="score at most N documents of each half (the first by sha256 of the id)",
     )
     evaluate.set_defaults(handler=run_eval)

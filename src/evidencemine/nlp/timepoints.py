@@ -77,13 +77,26 @@ class TimePoint:
     end: int
 
 
-def _to_months(value: float, unit: str) -> float:
+def to_months(value: float, unit: str) -> float | None:
+    """``value`` in ``unit`` (years, months, weeks, days, hours) as months: weeks as
+    12/52 of a month rounded to 0.1, days as 12/365 and hours as 12/(365*24) rounded to
+    0.01; None for another unit."""
     unit = unit.lower()
     if unit.startswith("y"):
         return value * 12
+    if unit.startswith("mo"):
+        return value
     if unit.startswith("w"):
         return round(value * 12 / 52, 1)
-    return value
+    if unit.startswith("d"):
+        return round(value * 12 / 365, 2)
+    if unit.startswith("h"):
+        return round(value * 12 / (365 * 24), 2)
+    return None
+
+
+def _to_months(value: float, unit: str) -> float:
+    return to_months(value, unit) or value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,461 @@
+"""Scores of the extraction on real labelled corpora (``../shared/corpus/real/*.jsonl``), each
+split into a **tune** half and a **check** half by a hash of the document id.
+
+Formats (detected from the keys of the lines, see :func:`detect_format`):
+
+- ``design``: ``{id, title, text, labels: {randomized_trial, trial, systematic_review,
+  meta_analysis, protocol, ...: 0/1}}`` (random PubMed 2019 with two-person design flags);
+- ``pico``: brat-derived ``{id, text, labels: {"total-participants": [spans], "location":
+  [spans], ...}}`` (expert sample-size and location spans);
+- ``ebmnlp``: ``{pmid, text, sample_size_spans: [{text, ...}]}`` or ``{id, tokens, text,
+  labels: {sample_size: [{text, ...}]}}`` (crowd sample-size token spans);
+- ``outcomes``: brat-derived with ``labels.Outcome`` spans;
+- ``timeframes``: brat-derived with ``labels.TimeFrame`` spans.
+
+Half: ``tune`` when the first byte of ``sha256(id as UTF-8)`` is below 128, else ``check``.
+A fixed subset of a half (``limit``) is the documents with the smallest ``sha256(id)`` hex.
+
+Metrics (all micro-averaged over the documents of a half):
+
+- design: ``rct_*`` precision/recall/F1 of "this abstract reports a randomised trial"
+  (predicted design ``rct`` or ``cluster-rct`` with ``protocol`` false; gold
+  ``randomized_trial`` = 1); ``review_*`` of "systematic review or meta-analysis" (predicted
+  ``systematic-review`` or ``meta-analysis``; gold ``systematic_review`` or ``meta_analysis`` =
+  1); ``protocol_*`` of the protocol flag. The confusion table counts gold class (``rct``,
+  ``review``, ``trial`` = non-randomised trial, ``protocol``, ``other``) by predicted design.
+- sample size: a document is *labelled* when a gold span reads as a number (numbers are
+  normalised: "Twenty-six", "13 388", "1,234"). ``hit`` = predicted total equals any gold
+  number (or, for the crowd's per-arm spans, their sum) / labelled documents; ``precision`` =
+  hits / labelled documents with a predicted total; ``coverage`` = labelled documents with a
+  predicted total / labelled documents; ``answered_unlabelled`` counts predictions on
+  documents with no gold number (reported, not scored: annotators do not label every total).
+- country: gold = the ISO codes that the expert ``location`` spans name (country names,
+  aliases, demonyms and places of the country table); precision/recall/F1 of predicted codes
+  over all documents (a predicted country in a document whose locations name none is a
+  false positive).
+- outcomes: gold = the distinct ``Outcome`` span texts; one-to-one fuzzy matching
+  (:func:`~evidencemine.nlp.evaluate.match_outcomes`); precision/recall/F1.
+- time points: gold = the months named by the ``TimeFrame`` spans (each number with a unit
+  in days, weeks, months or years, "day 28" too, converted as the extraction converts;
+  "baseline" = 0); precision/recall/F1 of the predicted ``timepoints_months`` sets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidencemine.errors import InputError
+from evidencemine.models import Extraction
+from evidencemine.nlp.evaluate import _prf, match_outcomes, read_jsonl
+from evidencemine.nlp.extract import extract_texts
+from evidencemine.nlp.numbers import parse_int
+from evidencemine.nlp.patterns import cached_rules
+from evidencemine.nlp.pipeline import default_patterns_dir
+from evidencemine.nlp.timepoints import to_months
+
+HALVES = ("tune", "check")
+FORMATS = ("design", "pico", "ebmnlp", "outcomes", "timeframes")
+
+
+def half_of(doc_id: str) -> str:
+    """``tune`` when the first byte of sha256(id) is below 128, else ``check``."""
+    return "tune" if hashlib.sha256(doc_id.encode("utf-8")).digest()[0] < 128 else "check"
+
+
+def _order_key(doc_id: str) -> str:
+    return hashlib.sha256(doc_id.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RealDoc:
+    id: str
+    text: str
+    gold: dict[str, Any] = field(default_factory=dict)
+
+
+def detect_format(rows: Sequence[dict[str, Any]]) -> str:
+    """The corpus format from the keys of its lines; InputError when none fits."""
+    label_keys: set[str] = set()
+    for row in rows:
+        labels = row.get("labels")
+        if isinstance(labels, dict):
+            label_keys |= set(labels)
+    if any("sample_size_spans" in row for row in rows) or "sample_size" in label_keys:
+        return "ebmnlp"
+    if "randomized_trial" in label_keys:
+        return "design"
+    if "total-participants" in label_keys or "location" in label_keys:
+        return "pico"
+    if "TimeFrame" in label_keys:
+        return "timeframes"
+    if "Outcome" in label_keys:
+        return "outcomes"
+    raise InputError("no known corpus format (design, pico, ebmnlp, outcomes, timeframes)")
+
+
+def _spans(row: dict[str, Any], label: str) -> list[str]:
+    labels = row.get("labels") or {}
+    return [str(s.get("text", "")) for s in labels.get(label, []) if isinstance(s, dict)]
+
+
+def gold_number(text: str) -> int | None:
+    """A gold span as a whole number: "Twenty-six", "13 388", "1,234", "n = 49", "One
+    hundred fifty patients"; None when it is not one."""
+    cleaned = _NUMBER_CLEAN_RE.sub("", text).strip()
+    if _GROUPED_RE.fullmatch(cleaned):
+        return int(re.sub(r"\D", "", cleaned))
+    return parse_int(cleaned)
+
+
+def _numbers(texts: Sequence[str]) -> list[int]:
+    values = [gold_number(t) for t in texts]
+    return [v for v in values if v is not None]
+
+
+_GROUPED_RE = re.compile(r"\d{1,3}(?:[ ,.\u2009\u202f\u00a0]\d{3})+")
+
+
+# words in a gold span around its number: "One hundred fifty patients", "n = 49"
+_NUMBER_CLEAN_RE = re.compile(
+    r"\b(?:patients?|women|men|participants?|subjects?|children|adults?|people|persons?|"
+    r"individuals?|cases?|total|of|a|all)\b|^\s*n\s*=\s*",
+    re.IGNORECASE,
+)
+
+
+def load_real(path: Path) -> tuple[str, list[RealDoc]]:
+    """The format and the documents of one real corpus file."""
+    rows = [row for _, row in read_jsonl(path)]
+    fmt = detect_format(rows)
+    docs = []
+    for row in rows:
+        doc_id = str(row.get("id", row.get("pmid", "")))
+        text = str(row.get("text", ""))
+        gold: dict[str, Any] = {}
+        if fmt == "design":
+            title = str(row.get("title") or "").strip()
+            text = f"{title}\n{text}" if title else text
+            gold = {k: int(v) for k, v in (row.get("labels") or {}).items()}
+        elif fmt == "ebmnlp":
+            spans = row.get("sample_size_spans")
+            texts = (
+                [str(s.get("text", "")) for s in spans]
+                if isinstance(spans, list)
+                else _spans(row, "sample_size")
+            )
+            gold = {"numbers": _numbers(texts)}
+        elif fmt == "pico":
+            gold = {
+                "numbers": _numbers(_spans(row, "total-participants")),
+                "locations": _spans(row, "location"),
+            }
+        elif fmt == "outcomes":
+            gold = {"outcomes": sorted({t.strip().lower() for t in _spans(row, "Outcome")})}
+        else:
+            gold = {"timeframes": _spans(row, "TimeFrame")}
+        if not doc_id:
+            raise InputError("a line has no id or pmid", source=str(path))
+        docs.append(RealDoc(doc_id, text, gold))
+    return fmt, docs
+
+
+# ---------------------------------------------------------------- gold normalisers
+
+
+_TF_NUM = (
+    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fourteen|fifteen|twenty|thirty)"
+)
+_TF_AFTER_RE = re.compile(
+    rf"(?P<list>{_TF_NUM}(?:(?:\s*,\s*|\s*,?\s*(?:and|or|to)\s+|\s*[-–]\s*){_TF_NUM})*)"
+    r"(?:\s*[-–]\s*|\s*)(?P<unit>days?|d\b|h\b|hours?|weeks?|wks?|months?|years?)",
+    re.IGNORECASE,
+)
+_TF_BEFORE_RE = re.compile(
+    rf"\b(?P<unit>days?|weeks?|months?)\s*(?P<list>{_TF_NUM}(?:(?:\s*,\s*(?:days?\s*|weeks?\s*)?"
+    rf"|\s*,?\s*(?:and|or)\s+(?:days?\s*|weeks?\s*)?){_TF_NUM})*)",
+    re.IGNORECASE,
+)
+_TF_LIST_RE = re.compile(_TF_NUM, re.IGNORECASE)
+_TF_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+} | {"fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30}
+
+
+def timeframe_months(span: str) -> set[float]:
+    """The months a gold TimeFrame span names (see the module notes)."""
+    found: set[float] = set()
+    for regex in (_TF_AFTER_RE, _TF_BEFORE_RE):
+        for m in regex.finditer(span):
+            unit = m.group("unit").lower()
+            if unit.startswith("h") or unit == "d":
+                unit = "hours" if unit.startswith("h") else "days"
+            for number in _TF_LIST_RE.finditer(m.group("list")):
+                raw = number.group(0).lower()
+                value = float(_TF_WORDS.get(raw, 0)) if raw.isalpha() else float(raw)
+                months = to_months(value, unit)
+                if months is not None and months > 0:
+                    found.add(round(months, 2))
+    if re.search(r"\bbaseline\b", span, re.IGNORECASE):
+        found.add(0.0)
+    return found
+
+
+@dataclass(frozen=True)
+class _CountryTable:
+    patterns: list[tuple[re.Pattern[str], str]]
+
+
+def _country_table(patterns_dir: Path) -> _CountryTable:
+    rules = cached_rules(str(patterns_dir.resolve()))
+    table = []
+    for rule in rules.rules:
+        if rule.label != "COUNTRY":
+            continue
+        flags = 0 if rule.cased else re.IGNORECASE
+        table.append(
+            (re.compile(rf"(?<![\w-]){re.escape(rule.pattern)}(?![\w])", flags), rule.value)
+        )
+    return _CountryTable(table)
+
+
+def location_codes(spans: Sequence[str], table: _CountryTable) -> set[str]:
+    """ISO codes named by gold location spans ("Milan, Italy" → IT, "Australian" → AU)."""
+    codes: set[str] = set()
+    for span in spans:
+        if span.lower().startswith("non-"):
+            continue
+        for regex, code in table.patterns:
+            if regex.search(span):
+                codes.add(code)
+    return codes
+
+
+# ---------------------------------------------------------------- metrics
+
+
+_RCT = {"rct", "cluster-rct"}
+_REVIEW = {"systematic-review", "meta-analysis"}
+
+
+def gold_design_class(labels: dict[str, int]) -> str:
+    if labels.get("systematic_review") or labels.get("meta_analysis"):
+        return "review"
+    if labels.get("randomized_trial"):
+        return "rct"
+    if labels.get("protocol"):
+        return "protocol"
+    if labels.get("trial"):
+        return "trial"
+    return "other"
+
+
+def _predicted_design(p: Extraction) -> str:
+    if p.design is None:
+        return "none"
+    return f"{p.design.value}+protocol" if p.design.protocol else p.design.value
+
+
+def score_design(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
+    counts = {k: [0, 0, 0] for k in ("rct", "review", "protocol")}  # tp, n_pred, n_gold
+    confusion: Counter[tuple[str, str]] = Counter()
+    for d, p in zip(docs, pred, strict=True):
+        value = p.design.value if p.design else None
+        protocol = bool(p.design and p.design.protocol)
+        flags = {
+            "rct": (value in _RCT and not protocol, bool(d.gold.get("randomized_trial"))),
+            "review": (
+                value in _REVIEW,
+                bool(d.gold.get("systematic_review") or d.gold.get("meta_analysis")),
+            ),
+            "protocol": (protocol, bool(d.gold.get("protocol"))),
+        }
+        for key, (is_pred, is_gold) in flags.items():
+            counts[key][0] += is_pred and is_gold
+            counts[key][1] += is_pred
+            counts[key][2] += is_gold
+        confusion[(gold_design_class(d.gold), _predicted_design(p))] += 1
+    figures: dict[str, Any] = {"docs": len(docs)}
+    for key, (tp, n_pred, n_gold) in counts.items():
+        prf = _prf(tp, n_pred, n_gold)
+        figures.update({f"{key}_{m}": v for m, v in prf.items()})
+        figures[f"{key}_gold"] = n_gold
+    figures["confusion"] = {f"{g} -> {p}": n for (g, p), n in sorted(confusion.items())}
+    return figures
+
+
+def score_sample_size(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
+    labelled = answered = hits = unlabelled_answered = 0
+    for d, p in zip(docs, pred, strict=True):
+        numbers: list[int] = d.gold.get("numbers", [])
+        total = p.sample_size.total if p.sample_size else None
+        if not numbers:
+            unlabelled_answered += total is not None
+            continue
+        labelled += 1
+        if total is None:
+            continue
+        answered += 1
+        hits += total in numbers or (len(numbers) > 1 and total == sum(numbers))
+    return {
+        "labelled": labelled,
+        "hit": round(hits / labelled, 4) if labelled else 0.0,
+        "precision": round(hits / answered, 4) if answered else 0.0,
+        "coverage": round(answered / labelled, 4) if labelled else 0.0,
+        "answered_unlabelled": unlabelled_answered,
+    }
+
+
+def score_countries(
+    docs: Sequence[RealDoc], pred: Sequence[Extraction], table: _CountryTable
+) -> dict[str, Any]:
+    tp = n_pred = n_gold = with_gold = 0
+    for d, p in zip(docs, pred, strict=True):
+        gold = location_codes(d.gold.get("locations", []), table)
+        predicted = {c.code for c in p.countries}
+        tp += len(gold & predicted)
+        n_pred += len(predicted)
+        n_gold += len(gold)
+        with_gold += bool(gold)
+    return {"docs_with_country": with_gold, **_prf(tp, n_pred, n_gold)}
+
+
+def score_outcomes(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
+    tp = n_pred = n_gold = 0
+    for d, p in zip(docs, pred, strict=True):
+        gold = [{"outcome": o} for o in d.gold.get("outcomes", [])]
+        predicted = [(o.outcome, o.direction) for o in p.outcomes]
+        tp += len(match_outcomes(gold, predicted))
+        n_pred += len(predicted)
+        n_gold += len(gold)
+    return {"gold": n_gold, **_prf(tp, n_pred, n_gold)}
+
+
+def score_timepoints(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
+    tp = n_pred = n_gold = 0
+    for d, p in zip(docs, pred, strict=True):
+        gold: set[float] = set()
+        for span in d.gold.get("timeframes", []):
+            gold |= timeframe_months(span)
+        predicted = {round(m, 2) for m in p.timepoints_months}
+        tp += len(gold & predicted)
+        n_pred += len(predicted)
+        n_gold += len(gold)
+    return {"gold": n_gold, **_prf(tp, n_pred, n_gold)}
+
+
+def _scorers(fmt: str, patterns_dir: Path) -> dict[str, Callable[..., dict[str, Any]]]:
+    if fmt == "design":
+        return {"design": score_design}
+    if fmt == "pico":
+        table = _country_table(patterns_dir)
+        return {
+            "sample_size": score_sample_size,
+            "countries": lambda d, p: score_countries(d, p, table),
+        }
+    if fmt == "ebmnlp":
+        return {"sample_size": score_sample_size}
+    if fmt == "outcomes":
+        return {"outcomes": score_outcomes}
+    return {"timepoints": score_timepoints}
+
+
+def select(docs: Sequence[RealDoc], half: str, limit: int | None = None) -> list[RealDoc]:
+    """The documents of ``half``; with ``limit``, the ``limit`` of them first by sha256(id)."""
+    chosen = [d for d in docs if half_of(d.id) == half]
+    if limit is not None and len(chosen) > limit:
+        chosen = sorted(chosen, key=lambda d: _order_key(d.id))[:limit]
+    return chosen
+
+
+def evaluate_corpus(
+    path: Path,
+    *,
+    halves: Sequence[str] = HALVES,
+    limit: int | None = None,
+    patterns_dir: Path | None = None,
+) -> dict[str, Any]:
+    """``{"corpus", "format", "docs": {half: n}, "fields": {field: {half: figures}}}``."""
+    fmt, docs = load_real(path)
+    folder = patterns_dir or default_patterns_dir()
+    scorers = _scorers(fmt, folder)
+    result: dict[str, Any] = {"corpus": path.stem, "format": fmt, "docs": {}, "fields": {}}
+    for half in halves:
+        chosen = select(docs, half, limit)
+        pred = extract_texts(((f"{path.stem}:{d.id}", d.text) for d in chosen), patterns_dir=folder)
+        result["docs"][half] = len(chosen)
+        for name, scorer in scorers.items():
+            result["fields"].setdefault(name, {})[half] = scorer(chosen, pred)
+    return result
+
+
+def real_files(paths: Sequence[Path]) -> list[Path]:
+    """The ``*.jsonl`` files of each folder in ``paths``, and each file as given."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.jsonl")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError("no such file or folder", source=str(path))
+    return files
+
+
+def format_real_table(results: Sequence[dict[str, Any]]) -> str:
+    """One block per corpus: field, measure, tune, check, gap (check - tune); the design
+    confusion table below its figures."""
+    lines: list[str] = []
+    for res in results:
+        halves = list(res["docs"])
+        docs = ", ".join(f"{h} {n}" for h, n in res["docs"].items())
+        lines.append(f"== {res['corpus']} ({res['format']}; docs: {docs})")
+        rows = [("field", "measure", *halves, "gap" if len(halves) == 2 else "")]
+        confusions: dict[str, dict[str, int]] = {}
+        for name, by_half in res["fields"].items():
+            measures = list(next(iter(by_half.values())))
+            for measure in measures:
+                if measure == "confusion":
+                    confusions = {h: by_half[h]["confusion"] for h in halves}
+                    continue
+                values = [by_half[h][measure] for h in halves]
+                gap = ""
+                if len(values) == 2 and all(isinstance(v, float) for v in values):
+                    gap = f"{values[1] - values[0]:+.4f}"
+                rows.append((name, measure, *(f"{v}" for v in values), gap))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines.extend(
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        )
+        if confusions:
+            lines.append("design confusion (gold -> predicted: " + " / ".join(halves) + ")")
+            keys = sorted({k for c in confusions.values() for k in c})
+            width = max(len(k) for k in keys) if keys else 0
+            for key in keys:
+                counts = " / ".join(str(confusions[h].get(key, 0)) for h in halves)
+                lines.append(f"  {key.ljust(width)}  {counts}")
+        lines.append("")
+    return "\n".join(lines)
