@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)  ## the Prefect demo: sample site + API stand-ins on 127.0.0.1, both flows
-	$(BIN)/python flows/demo.py
+	$(BIN)/python -m evidencemine_demo.flows_demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -35,4 +35,4 @@ schema: $(STAMP)  ## regenerate the checked-in JSON Schema from the models
 	$(BIN)/python -c "from evidencemine.output import write_schema_file; print(write_schema_file())"
 
 server: $(STAMP)  ## a local Prefect server on 127.0.0.1:4200 (SQLite under PREFECT_HOME), telemetry off
-	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/prefect server start --host 127.0.0.1 --port 4200
+	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false exec $(BIN)/prefect server start --host 127.0.0.1 --port 4200

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidencemine.http import HTML_TYPES, HttpClient
-from evidencemine.localserver import LocalServer, Reply, Request
 from evidencemine.settings import HttpSettings, Settings, SourceSettings
+from evidencemine_demo.localserver import LocalServer, Reply, Request
 
 
 def make_site(pages: int, latency_s: float) -> Callable[[Request], Reply | None]:

@@ -36,10 +36,11 @@ from typing import Any
 
 import requests
 
-from evidencemine.localserver import LocalServer, Reply, Request
-from evidencemine.sample_site import build_site, sample_programme
 from evidencemine.settings import Settings, SourceSettings
-from evidencemine.standin import api_standin_handler
+from evidencemine_demo.demo import API_DIR
+from evidencemine_demo.localserver import LocalServer, Reply, Request
+from evidencemine_demo.sample_site import build_site, sample_programme
+from evidencemine_demo.standin import api_standin_handler
 
 REPO = Path(__file__).resolve().parents[1]
 PREFECT = Path(sys.executable).with_name("prefect")
@@ -87,7 +88,7 @@ def fixture_servers(programmes: int) -> Iterator[Servers]:
     """The site of ``programmes`` sample programmes and the API stand-in, on loopback."""
     pages: dict[str, bytes] = {}
     latency = [0.0]
-    api = LocalServer(api_standin_handler(REPO / "examples" / "api", synthesize_unknown=True))
+    api = LocalServer(api_standin_handler(API_DIR, synthesize_unknown=True))
     with LocalServer(site_handler(pages, latency)) as site, api:
         specs = [sample_programme(i) for i in range(programmes)]
         pages.update(build_site(specs, base_url=site.base_url))
@@ -165,8 +166,7 @@ def steady_state(
     servers: Servers, scenario: Scenario, repeats: int, work: Path
 ) -> tuple[float, float]:
     """Median wall time of (plain crawl, Prefect flow); interleaved, after one warm-up each."""
-    from flows.pipeline import guidebook_pipeline
-
+    from evidencemine.flows.pipeline import guidebook_pipeline
     from evidencemine.pipeline import crawl
 
     def plain(settings: Settings) -> dict[str, Any]:
@@ -204,7 +204,7 @@ sys.path.insert(0, {repo!r})
 from benchmarks.bench_flows import bench_settings
 settings = bench_settings({site!r}, {api!r}, __import__("pathlib").Path({work!r}))
 if {use_prefect!r}:
-    from flows.pipeline import guidebook_pipeline
+    from evidencemine.flows.pipeline import guidebook_pipeline
     guidebook_pipeline(settings=settings.model_dump(mode="json"), only_changed=False, limit=1)
 else:
     from evidencemine.pipeline import crawl

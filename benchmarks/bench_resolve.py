@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from evidencemine.http import HttpClient
-from evidencemine.localserver import LocalServer
 from evidencemine.models import CslDate, CslItem, CslName, Reference
 from evidencemine.resolvers import parse_pubmed_xml, resolve_references
 from evidencemine.resolvers.ecitmatch import ECITMATCH_BATCH
 from evidencemine.resolvers.idconv import IDCONV_BATCH
 from evidencemine.settings import Settings
-from evidencemine.standin import api_standin_handler, synthetic_pubmed_article
+from evidencemine_demo.demo import API_DIR
+from evidencemine_demo.localserver import LocalServer
+from evidencemine_demo.standin import api_standin_handler, synthetic_pubmed_article
 
-EXAMPLES_API = Path(__file__).resolve().parents[1] / "examples" / "api"
+EXAMPLES_API = API_DIR
 
 
 def _link_reference(link: str) -> Reference:

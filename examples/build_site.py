@@ -1,8 +1,8 @@
-"""Regenerate examples/site/ (the demo's sample guidebook) from the specs below.
+"""Regenerate evidencemine_demo/data/site/ (the demo's sample guidebook) from the specs below.
 
     .venv/bin/python examples/build_site.py
 
-Pages are guidebook-style HTML written for this project (see evidencemine.sample_site). The
+Pages are guidebook-style HTML written for this project (see evidencemine_demo.sample_site). The
 index is paginated, a sitemap lists every page (``__BASE__`` is replaced by the demo server's
 address when served), and robots.txt disallows one path.
 """
@@ -10,14 +10,14 @@ address when served), and robots.txt disallows one path.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from evidencemine.references import parse_reference
-from evidencemine.sample_site import ProgrammeSpec, StudySpec, build_site, sample_programme
+from evidencemine_demo import data_dir
+from evidencemine_demo.sample_site import ProgrammeSpec, StudySpec, build_site, sample_programme
 
-HERE = Path(__file__).resolve().parent / "site"
-API = Path(__file__).resolve().parent / "api" / "pubmed"
+HERE = data_dir() / "site"
+API = data_dir() / "api" / "pubmed"
 CONFLICTING_STUDY = "sample-programme-2"  # its abstract states another N than the page
 
 ATTACHMENT = ProgrammeSpec(

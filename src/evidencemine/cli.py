@@ -7,9 +7,13 @@ Exit status: 0 when every item succeeded, 1 when some failed (reported; the rest
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -132,31 +136,81 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from evidencemine.demo import run_demo
+    from evidencemine_demo.demo import run_demo
 
     settings = _settings(args)
     return run_demo(settings, progress=_progress(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run ``flows/serve.py`` of the checkout in a child process (the library stays free of
-    Prefect; the flows live beside it)."""
-    from evidencemine.settings import REPO_CONFIG_DIR
+    """Run ``python -m evidencemine.flows.serve`` in a child process of its own session (the
+    library stays free of Prefect). SIGTERM and SIGINT are passed on to the child; when it
+    ends, or does not end within ``SERVE_GRACE_S`` of a signal, whatever it started (flow runs
+    and their workers) is stopped with it."""
+    import importlib.util
 
-    script = REPO_CONFIG_DIR.parent / "flows" / "serve.py"
-    if not script.is_file():
-        _err(f"{script}: not found; `serve` runs from a checkout (pip install -e '.[flows]')")
+    if importlib.util.find_spec("prefect") is None:
+        _err("serve needs Prefect: pip install 'evidencemine[flows]'")
         return EXIT_USAGE
+    options = [
+        part
+        for name in ("config", "cron", "timezone", "limit", "deployments")
+        if getattr(args, name, None) is not None
+        for part in (f"--{name}", str(getattr(args, name)))
+    ]
+    from evidencemine.flows import apply_prefect_defaults
+
+    environ = dict(os.environ)
+    apply_prefect_defaults(environ)
+    return run_child([sys.executable, "-m", "evidencemine.flows.serve", *options], environ)
+
+
+SERVE_GRACE_S = 30.0
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+def run_child(command: list[str], environ: dict[str, str], grace_s: float | None = None) -> int:
+    """Run ``command`` as the leader of a new process group; pass SIGTERM and SIGINT on to the
+    group; when the child ends (or ``grace_s`` after a signal) end the rest of its group."""
+    grace = SERVE_GRACE_S if grace_s is None else grace_s
+    child = subprocess.Popen(command, env=environ, start_new_session=True)
+    received: list[int] = []
+
+    def forward(signum: int, frame: object) -> None:
+        received.append(signum)
+        _signal_group(child.pid, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        options = [
-            part
-            for name in ("config", "cron", "timezone", "limit")
-            if getattr(args, name) is not None
-            for part in (f"--{name}", str(getattr(args, name)))
-        ]
-        return subprocess.call([sys.executable, str(script), *options])
-    except KeyboardInterrupt:
-        return EXIT_FAILED
+        while True:
+            try:
+                code = child.wait(timeout=grace if received else None)
+                break
+            except subprocess.TimeoutExpired:
+                _signal_group(child.pid, signal.SIGKILL)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        _signal_group(child.pid, signal.SIGTERM)  # runs or workers the child left behind
+        deadline = time.monotonic() + grace
+        while _group_alive(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        _signal_group(child.pid, signal.SIGKILL)
+    if received and code in (-signal.SIGTERM, -signal.SIGINT, 128 + signal.SIGINT):
+        return EXIT_OK  # stopped as asked
+    return code if code >= 0 else EXIT_FAILED
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
 
 
 # parser -----------------------------------------------------------------------------------
@@ -216,14 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "serve",
-        help="serve the Prefect deployments of prefect.yaml (runs flows/serve.py)",
+        help="serve the Prefect deployments of prefect.yaml (needs the flows extra)",
         description="Serve the scheduled pipeline and the manual re-ingestion deployments "
-        "against the Prefect server in PREFECT_API_URL (runs flows/serve.py of the checkout).",
+        "against the Prefect server in PREFECT_API_URL (runs evidencemine.flows.serve in a "
+        "child process; SIGTERM and SIGINT stop it and every flow run it started).",
     )
     p.add_argument("--config", help="evidencemine TOML given to every flow run")
     p.add_argument("--cron", help="cron of the scheduled pipeline (default: prefect.yaml's)")
     p.add_argument("--timezone", help="time zone of the cron (default: prefect.yaml's)")
     p.add_argument("--limit", type=int, help="at most this many concurrent flow runs")
+    p.add_argument("--deployments", help="a prefect.yaml (default: the one shipped)")
     p.set_defaults(handler=cmd_serve)
 
     from evidencemine.nlp.commands import register

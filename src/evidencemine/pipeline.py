@@ -31,7 +31,6 @@ from evidencemine.settings import (
     PdfSettings,
     Settings,
     SourceSettings,
-    resolve_repo_path,
 )
 from evidencemine.sources import parse_document
 
@@ -191,7 +190,7 @@ def start_run(settings: Settings, options: RunOptions) -> RunState:
     The extraction rules are loaded here (once per process), so a missing folder or a bad rule
     stops the run with a :class:`ConfigError` before any page.
     """
-    cached_rules(str(resolve_repo_path(settings.nlp.patterns_dir).resolve()))
+    cached_rules(str(settings.nlp.rules_dir().resolve()))
     options = replace(options, pdf=settings.pdf, nlp=settings.nlp)
     return RunState(settings=settings, options=options)
 

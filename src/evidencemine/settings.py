@@ -12,16 +12,21 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from evidencemine import __version__
 from evidencemine.errors import ConfigError
 
 ENV_PREFIX = "EVIDENCEMINE_"
-REPO_CONFIG_DIR = Path(__file__).resolve().parents[2] / "config"
+
+
+def bundled_patterns_dir() -> Path:
+    """The extraction rules shipped in the package (``evidencemine/data/patterns``)."""
+    return Path(str(files("evidencemine") / "data" / "patterns"))
 
 
 class _Section(BaseModel):
@@ -105,9 +110,19 @@ class CrossrefSettings(_Section):
 
 
 class NlpSettings(_Section):
-    patterns_dir: Path = Path("config/patterns")
+    patterns_dir: Path | None = None  # None (or "" in a file): the rules shipped in the package
     batch_size: int = 64
     n_process: int = 1
+
+    @field_validator("patterns_dir", mode="before")
+    @classmethod
+    def _empty_is_bundled(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    def rules_dir(self) -> Path:
+        """The folder the rules are read from: ``patterns_dir`` (relative to the working
+        directory), else the rules shipped in the package."""
+        return self.patterns_dir or bundled_patterns_dir()
 
 
 class PdfSettings(_Section):
@@ -120,14 +135,6 @@ class RunnerSettings(_Section):
     max_workers: int = 4
     dask_address: str = ""
     dask_workers: int = 2
-
-
-def resolve_repo_path(path: Path) -> Path:
-    """A relative path from settings, taken from the working directory when it exists there,
-    else from the repository checkout (so commands work from any folder)."""
-    if path.is_absolute() or path.exists():
-        return path
-    return REPO_CONFIG_DIR.parent / path
 
 
 class Settings(_Section):

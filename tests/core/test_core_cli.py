@@ -11,8 +11,8 @@ import pytest
 
 from evidencemine.cli import main
 from evidencemine.output import schema_errors
-from evidencemine.sample_site import render_programme_html, sample_programme
 from evidencemine.sources.common import slugify
+from evidencemine_demo.sample_site import render_programme_html, sample_programme
 
 
 @pytest.fixture

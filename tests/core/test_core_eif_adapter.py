@@ -9,7 +9,8 @@ import pytest
 from evidencemine.documents import LoadContext, load_document
 from evidencemine.errors import UnknownKindError
 from evidencemine.models import ProgrammeRecord
-from evidencemine.sample_site import (
+from evidencemine.sources import detect_kind, parse_document
+from evidencemine_demo.sample_site import (
     ABOUT_GUIDEBOOK,
     ADDRESS,
     COOKIE_TEXT,
@@ -18,7 +19,6 @@ from evidencemine.sample_site import (
     StudySpec,
     render_programme_html,
 )
-from evidencemine.sources import detect_kind, parse_document
 
 URL = "https://guidebook.eif.org.uk/programme/"
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from evidencemine.demo import API_DIR, SITE_DIR, demo_servers
-from evidencemine.localserver import LocalServer
 from evidencemine.models import ProgrammeRecord
 from evidencemine.pipeline import ingest
 from evidencemine.settings import Settings
-from evidencemine.standin import api_standin_handler
+from evidencemine_demo.demo import API_DIR, SITE_DIR, demo_servers
+from evidencemine_demo.localserver import LocalServer
+from evidencemine_demo.standin import api_standin_handler
 
 
 @pytest.fixture

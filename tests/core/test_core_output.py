@@ -11,8 +11,8 @@ from evidencemine.documents import LoadContext, load_document
 from evidencemine.errors import ValidationFailure
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import OutputStore, to_json, validate_output
-from evidencemine.sample_site import render_programme_html, sample_programme
 from evidencemine.sources import parse_document
+from evidencemine_demo.sample_site import render_programme_html, sample_programme
 
 
 def _record(index: int = 1) -> ProgrammeRecord:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from evidencemine.demo import API_DIR
-from evidencemine.localserver import LocalServer, Reply, Request
 from evidencemine.pipeline import crawl, ingest
-from evidencemine.sample_site import ProgrammeSpec, build_site, sample_programme
-from evidencemine.settings import Settings, SourceSettings
-from evidencemine.standin import api_standin_handler
+from evidencemine.settings import Settings, SourceSettings, bundled_patterns_dir
+from evidencemine_demo.demo import API_DIR
+from evidencemine_demo.localserver import LocalServer, Reply, Request
+from evidencemine_demo.sample_site import ProgrammeSpec, build_site, sample_programme
+from evidencemine_demo.standin import api_standin_handler
 
 
 class MutableSite:
@@ -177,7 +177,7 @@ def test_run_report_has_resolution_and_coverage(settings: Settings) -> None:
 
 def _renamed_patterns(tmp_path: Path) -> Path:
     """The shipped rules with every comparison rule id renamed (``…-custom``)."""
-    shipped = Path(__file__).resolve().parents[2] / "config" / "patterns"
+    shipped = bundled_patterns_dir()
     folder = tmp_path / "patterns"
     folder.mkdir()
     for path in shipped.glob("*.jsonl"):

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # `flows/` lives beside `src/`, not in the installed package
-    sys.path.insert(0, str(REPO))
+from evidencemine.flows import apply_prefect_defaults
 
-import flows  # noqa: E402, F401  (offline Prefect defaults, before Prefect is imported)
+apply_prefect_defaults()  # the flows' offline Prefect defaults, before Prefect is imported
 
-# isort: split
 from flows_site import FlowServers, flow_servers  # noqa: E402
 
 from evidencemine.settings import Settings  # noqa: E402

@@ -1,5 +1,5 @@
 """A guidebook-style fixture site for the flow tests: sample programmes from
-``evidencemine.sample_site`` plus a page that is gone (404) and one no adapter can parse,
+``evidencemine_demo.sample_site`` plus a page that is gone (404) and one no adapter can parse,
 served over real HTTP on 127.0.0.1 next to the PubMed/Crossref stand-in."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidencemine.localserver import LocalServer, Reply, Request
-from evidencemine.sample_site import ProgrammeSpec, build_site, sample_programme
 from evidencemine.settings import Settings, SourceSettings
-from evidencemine.standin import api_standin_handler
+from evidencemine_demo.demo import API_DIR
+from evidencemine_demo.localserver import LocalServer, Reply, Request
+from evidencemine_demo.sample_site import ProgrammeSpec, build_site, sample_programme
+from evidencemine_demo.standin import api_standin_handler
 
 REPO = Path(__file__).resolve().parents[2]
-API_FIXTURES = REPO / "examples" / "api"
+API_FIXTURES = API_DIR
 GONE = "/programme/withdrawn-programme"
 BROKEN = "/programme/broken-page"
 BROKEN_HTML = (

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flows.pipeline import guidebook_pipeline
 from flows_site import flow_servers
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
+from evidencemine.flows.pipeline import guidebook_pipeline
 from evidencemine.settings import Settings
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from flows.demo import main as flows_demo
 
 from evidencemine.cli import main as cli
 from evidencemine.output import validate_output
+from evidencemine_demo.flows_demo import main as flows_demo
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -8,9 +8,6 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from flows.pipeline import guidebook_pipeline
-from flows.reingest import reingest
-from flows.run_report import report_path
 from flows_site import BROKEN, GONE, FlowServers
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -24,9 +21,12 @@ from prefect.client.schemas.filters import (
 from prefect.logging.handlers import APILogWorker
 from prefect.states import State
 
+from evidencemine.flows.pipeline import guidebook_pipeline
+from evidencemine.flows.reingest import reingest
+from evidencemine.flows.run_report import report_path
 from evidencemine.output import OutputStore
-from evidencemine.sample_site import render_programme_html, sample_programme
 from evidencemine.settings import Settings
+from evidencemine_demo.sample_site import render_programme_html, sample_programme
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

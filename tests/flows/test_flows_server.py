@@ -1,5 +1,5 @@
 """End to end against a real ``prefect server start`` on 127.0.0.1 (SQLite in a temporary
-PREFECT_HOME): serve the deployments of ``prefect.yaml`` with ``flows/serve.py``, trigger the
+PREFECT_HOME): serve the deployments of ``prefect.yaml`` with ``evidencemine serve``, trigger the
 re-ingestion deployment through the Prefect client, and check the cron deployment's runs."""
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def test_flows_served_reingest_and_cron_schedule_on_a_real_server(
         )
         serving = start_process(
             "serve",
-            [sys.executable, str(REPO / "flows" / "serve.py"), "--config", str(config)],
+            [str(Path(sys.executable).with_name("evidencemine")), "serve", "--config", str(config)],
             env,
         )
         page = servers.site_server.url("/programme/sample-programme-2")

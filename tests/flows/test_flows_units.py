@@ -5,17 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flows._settings import run_settings
-from flows.pipeline import (
-    RETRYING,
-    PageFailedError,
-    fetch_page,
-    is_transient,
-    resolve,
-    retry_transient,
-)
-from flows.run_report import report_markdown, report_path
-from flows.serve import read_deployments
 from prefect.states import Completed, Failed
 
 from evidencemine.errors import (
@@ -26,6 +15,17 @@ from evidencemine.errors import (
     PolicyError,
     UnknownKindError,
 )
+from evidencemine.flows.pipeline import (
+    RETRYING,
+    PageFailedError,
+    fetch_page,
+    is_transient,
+    resolve,
+    retry_transient,
+)
+from evidencemine.flows.run_report import report_markdown, report_path
+from evidencemine.flows.runners import run_settings
+from evidencemine.flows.serve import read_deployments
 from evidencemine.pipeline import PageOutcome
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,9 +107,9 @@ def test_flows_report_markdown_lists_changes_coverage_and_errors() -> None:
 
 def test_flows_prefect_yaml_schedules_the_pipeline_weekly_in_london() -> None:
     specs = {spec.name: spec for spec in read_deployments(REPO / "prefect.yaml")}
-    assert specs["weekly"].entrypoint == "flows/pipeline.py:guidebook_pipeline"
+    assert specs["weekly"].entrypoint == "flows/guidebook.py:guidebook_pipeline"
     assert specs["weekly"].crons == (("0 3 * * 1", "Europe/London"),)
-    assert specs["manual"].entrypoint == "flows/reingest.py:reingest"
+    assert specs["manual"].entrypoint == "flows/manual.py:reingest"
     assert specs["manual"].crons == ()
 
 

@@ -9,8 +9,8 @@ import pytest
 from http_site import FixtureSite, make_settings
 
 from evidencemine.http import HttpClient
-from evidencemine.localserver import LocalServer
 from evidencemine.settings import Settings
+from evidencemine_demo.localserver import LocalServer
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from evidencemine.localserver import Reply, Request
 from evidencemine.settings import HttpSettings, Settings, SourceSettings
+from evidencemine_demo.localserver import Reply, Request
 
 SLUGS = [
     "alder-home-visiting", "birch-parenting-groups", "cedar-reading-pairs", "damson-talk-time",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from http_site import FixtureSite
 
 from evidencemine.http import HTML_TYPES, JSON_TYPES, HttpClient
-from evidencemine.localserver import LocalServer
+from evidencemine_demo.localserver import LocalServer
 
 ClientFactory = Callable[..., HttpClient]
 SLUG = "fir-school-readiness"

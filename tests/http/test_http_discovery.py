@@ -18,8 +18,8 @@ from evidencemine.discovery import (
 )
 from evidencemine.errors import FetchError
 from evidencemine.http import HttpClient
-from evidencemine.localserver import LocalServer
 from evidencemine.settings import Settings
+from evidencemine_demo.localserver import LocalServer
 
 ClientFactory = Callable[..., HttpClient]
 

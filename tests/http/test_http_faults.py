@@ -9,7 +9,7 @@ from http_site import BIG_BODY_BYTES, FixtureSite
 
 from evidencemine.errors import FetchError
 from evidencemine.http import HTML_TYPES, HttpClient
-from evidencemine.localserver import LocalServer
+from evidencemine_demo.localserver import LocalServer
 
 
 def test_http_retries_500_twice_then_succeeds(client: HttpClient, server: LocalServer) -> None:

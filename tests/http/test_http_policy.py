@@ -20,8 +20,8 @@ from evidencemine.http import (
     _retry_after_s,
     is_public_address,
 )
-from evidencemine.localserver import LocalServer
 from evidencemine.robots import load_robots_rules
+from evidencemine_demo.localserver import LocalServer
 
 ClientFactory = Callable[..., HttpClient]
 

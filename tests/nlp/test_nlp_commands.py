@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from evidencemine.nlp.commands import register
+from evidencemine.settings import bundled_patterns_dir
 
 GOLD = Path(__file__).parent / "gold" / "abstracts.jsonl"
 KEYS = ["design", "sample_size", "countries", "outcomes", "timepoints_months", "comparison"]
@@ -73,7 +74,7 @@ def test_eval_prints_table_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _patterns_with_extra_design(tmp_path: Path) -> Path:
     """A copy of the shipped rules with one extra design name, referenced by a config file."""
-    shipped = Path(__file__).resolve().parents[2] / "config" / "patterns"
+    shipped = bundled_patterns_dir()
     folder = tmp_path / "patterns"
     folder.mkdir()
     for path in shipped.glob("*.jsonl"):

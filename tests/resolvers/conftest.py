@@ -1,4 +1,4 @@
-"""Fixtures for the resolver tests: a private copy of examples/api and the API stand-in."""
+"""Fixtures for the resolver tests: a private copy of the demo API answers (evidencemine_demo/data/api) and the API stand-in."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import pytest
 from resolvers_helpers import EXAMPLES_API, Standin, make_settings
 
 from evidencemine.http import HttpClient
-from evidencemine.localserver import LocalServer
 from evidencemine.settings import Settings
-from evidencemine.standin import api_standin_handler
+from evidencemine_demo.localserver import LocalServer
+from evidencemine_demo.standin import api_standin_handler
 
 
 @pytest.fixture
 def fixtures_dir(tmp_path: Path) -> Path:
-    """A private copy of examples/api that a test may change."""
+    """A private copy of the demo API answers (evidencemine_demo/data/api) that a test may change."""
     target = tmp_path / "api"
     shutil.copytree(EXAMPLES_API, target)
     return target

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 
 from evidencemine.http import HttpClient
-from evidencemine.localserver import LocalServer
 from evidencemine.models import CslDate, CslItem, CslName, Reference
 from evidencemine.settings import Settings
+from evidencemine_demo.demo import API_DIR
+from evidencemine_demo.localserver import LocalServer
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLES_API = REPO / "examples" / "api"
+EXAMPLES_API = API_DIR
 CORPUS = REPO.parent / "shared" / "corpus"
 
 

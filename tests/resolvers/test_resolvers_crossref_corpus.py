@@ -11,7 +11,7 @@ from resolvers_helpers import corpus_dir
 from evidencemine.errors import ResolutionError
 from evidencemine.resolvers import crossref_work_to_csl
 from evidencemine.resolvers.crossref import read_crossref_json, registrant, works_from_response
-from evidencemine.standin import CROSSREF_NOT_FOUND
+from evidencemine_demo.standin import CROSSREF_NOT_FOUND
 
 # file → (DOI, CSL type, title start, container, volume, issue, page, first family, year, publisher)
 WORKS = {

@@ -268,8 +268,8 @@ def test_standin_crossref_rate_headers_lower_the_rate(
     from resolvers_helpers import make_settings
 
     from evidencemine.http import HttpClient
-    from evidencemine.localserver import LocalServer
-    from evidencemine.standin import ApiStandin
+    from evidencemine_demo.localserver import LocalServer
+    from evidencemine_demo.standin import ApiStandin
 
     handler = ApiStandin(fixtures_dir, synthesize_unknown=True, crossref_rate_limit=(4, "1s"))
     with LocalServer(handler) as server:

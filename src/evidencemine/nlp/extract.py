@@ -82,7 +82,7 @@ def extraction_from_doc(doc: Doc, source: str) -> Extraction:
 
 def extract_text(text: str, *, source: str, patterns_dir: Path | None = None) -> Extraction:
     """Design, sample size, countries, outcomes, time points and comparison of one text
-    (rules from ``patterns_dir``, by default the checkout's ``config/patterns``)."""
+    (rules from ``patterns_dir``, by default the rules shipped in the package)."""
     return extraction_from_doc(get_pipeline(patterns_dir)(text), source)
 
 

@@ -1,4 +1,4 @@
-"""Rules as data: every ``config/patterns/*.jsonl`` line is one rule.
+"""Rules as data: every ``patterns/*.jsonl`` line is one rule (shipped in ``evidencemine/data``).
 
 A line is ``{"id": ..., "label": ..., "pattern": ..., "value": ..., "kind": ..., "case": ...}``.
 ``label`` says what the rule is for; phrase labels (:data:`PHRASE_LABELS`) go into the span

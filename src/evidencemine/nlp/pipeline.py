@@ -1,5 +1,5 @@
 """The one extraction pipeline: ``spacy.blank("en")`` plus a view component (sentences and the
-phrase rules from ``config/patterns/*.jsonl``) and the field components. No model, no network."""
+phrase rules from ``data/patterns/*.jsonl``) and the field components. No model, no network."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from evidencemine.nlp import components as _components  # noqa: F401  (registers factories)
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.view import TEXT_KEY
-from evidencemine.settings import NlpSettings, resolve_repo_path
+from evidencemine.settings import bundled_patterns_dir
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,8 @@ FIELD_COMPONENTS = (
 
 
 def default_patterns_dir() -> Path:
-    """The patterns folder from the settings defaults (``config/patterns`` in the checkout,
-    found from any working directory)."""
-    return resolve_repo_path(NlpSettings().patterns_dir)
+    """The rules shipped in the package (``evidencemine/data/patterns``)."""
+    return bundled_patterns_dir()
 
 
 class TextKeepingTokenizer:
@@ -68,7 +67,7 @@ def _cached_pipeline(folder: str) -> Language:
 
 
 def get_pipeline(patterns_dir: Path | None = None) -> Language:
-    """The extraction pipeline, built once per process and patterns folder (a relative
-    folder is looked up as :func:`~evidencemine.settings.resolve_repo_path` does)."""
-    folder = (resolve_repo_path(patterns_dir) if patterns_dir else default_patterns_dir()).resolve()
+    """The extraction pipeline, built once per process and patterns folder (a relative folder
+    is taken from the working directory; none: the rules shipped in the package)."""
+    folder = (patterns_dir or default_patterns_dir()).resolve()
     return _cached_pipeline(str(folder))

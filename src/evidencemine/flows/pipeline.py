@@ -15,31 +15,24 @@ errors, 429 and 5xx, so a task retries once, later, and never for 4xx, parse or 
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script, or loaded by path by Prefect
-    sys.path.insert(0, str(REPO))
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.futures import PrefectFuture
+from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
-import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Prefect loads)
-
-# isort: split
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.client.orchestration import get_client  # noqa: E402
-from prefect.client.schemas.objects import TaskRun  # noqa: E402
-from prefect.futures import PrefectFuture  # noqa: E402
-from prefect.runtime import flow_run  # noqa: E402
-from prefect.states import State  # noqa: E402
-from prefect.utilities.annotations import quote  # noqa: E402
-
-from evidencemine.errors import is_transient as library_is_transient  # noqa: E402
-from evidencemine.http import HttpClient  # noqa: E402
-from evidencemine.models import ProgrammeRecord  # noqa: E402
-from evidencemine.pipeline import (  # noqa: E402
+from evidencemine.errors import is_transient as library_is_transient
+from evidencemine.flows.run_report import publish_report
+from evidencemine.flows.runners import TaskRunners, run_settings, task_runners
+from evidencemine.http import HttpClient
+from evidencemine.models import ProgrammeRecord
+from evidencemine.pipeline import (
     PageOutcome,
     RunOptions,
     RunState,
@@ -53,9 +46,7 @@ from evidencemine.pipeline import (  # noqa: E402
     start_run,
     write_outcomes,
 )
-from evidencemine.settings import NlpSettings, Settings, SourceSettings  # noqa: E402
-from flows._settings import TaskRunners, run_settings, task_runners  # noqa: E402
-from flows.run_report import publish_report  # noqa: E402
+from evidencemine.settings import NlpSettings, Settings, SourceSettings
 
 TASK_RETRIES = 1
 TASK_RETRY_DELAY_S = 60

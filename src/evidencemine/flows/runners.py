@@ -52,7 +52,7 @@ def dask_task_runner(settings: Settings, api_url: str | None = None) -> TaskRunn
     """A DaskTaskRunner on ``runner.dask_address``, else on a new LocalCluster whose worker
     processes report to the Prefect API at ``api_url`` (the flow's own, also an ephemeral
     one; workers of an existing cluster need their own ``PREFECT_API_URL``)."""
-    from prefect_dask import DaskTaskRunner
+    from prefect_dask.task_runners import DaskTaskRunner
 
     if settings.runner.dask_address:
         return DaskTaskRunner(address=settings.runner.dask_address)
@@ -71,7 +71,9 @@ def dask_task_runner(settings: Settings, api_url: str | None = None) -> TaskRunn
 def task_runners(settings: Settings, api_url: str | None = None) -> Iterator[TaskRunners]:
     """Started task runners from ``settings.runner`` (shut down on exit)."""
     with ExitStack() as stack:
-        io = stack.enter_context(ThreadPoolTaskRunner(max_workers=settings.runner.max_workers))
+        io: TaskRunner[Any] = stack.enter_context(
+            ThreadPoolTaskRunner(max_workers=settings.runner.max_workers)
+        )
         if settings.runner.task_runner == "dask":
             cpu = stack.enter_context(dask_task_runner(settings, api_url))
             yield TaskRunners(io=io, cpu=cpu, cpu_workers=max(1, settings.runner.dask_workers))

@@ -1,7 +1,7 @@
 """The Prefect demo: the bundled sample site and API stand-ins served on 127.0.0.1, crawled by
 the ``guidebook-pipeline`` flow, then one page re-ingested by hand with the ``reingest`` flow.
 
-    .venv/bin/python flows/demo.py [--output DIR]      (make demo)
+    .venv/bin/python -m evidencemine_demo.flows_demo [--output DIR]      (make demo)
 
 Prefect runs ephemerally (a temporary local server for this process) unless PREFECT_API_URL
 names a server, in which case the runs show in its UI. Nothing leaves the machine.
@@ -10,23 +10,20 @@ names a server, in which case the runs show in its UI. Nothing leaves the machin
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script
-    sys.path.insert(0, str(REPO))
+from evidencemine.flows import apply_prefect_defaults
 
-import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Prefect loads)
+if __name__ == "__main__":
+    apply_prefect_defaults()  # an entry point: offline Prefect defaults before Prefect loads
 
-# isort: split
-from evidencemine.demo import PROJECT_PAGE, demo_servers, summary_table  # noqa: E402
-from evidencemine.settings import load_settings  # noqa: E402
-from flows.pipeline import guidebook_pipeline  # noqa: E402
-from flows.reingest import reingest  # noqa: E402
-from flows.run_report import report_path  # noqa: E402
+from evidencemine.flows.pipeline import guidebook_pipeline
+from evidencemine.flows.reingest import reingest
+from evidencemine.flows.run_report import report_path
+from evidencemine.settings import load_settings
+from evidencemine_demo.demo import PROJECT_PAGE, demo_servers, summary_table
 
 
 def main(argv: Sequence[str] | None = None) -> int:

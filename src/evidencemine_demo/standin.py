@@ -2,7 +2,7 @@
 
 It answers in the real formats from fixture files, for tests, benchmarks and the offline demo::
 
-    handler = api_standin_handler(Path("examples/api"))
+    handler = api_standin_handler(data_dir() / "api")
     with LocalServer(handler) as server:
         settings.pubmed.base_url = server.url("/eutils/")
         settings.pubmed.idconv_url = server.url("/idconv/")
@@ -34,9 +34,9 @@ from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
 from evidencemine.errors import ResolutionError
-from evidencemine.localserver import Handler, Reply, Request
 from evidencemine.resolvers.matching import fold_text
 from evidencemine.resolvers.pubmed import PubmedRecord, parse_pubmed_xml
+from evidencemine_demo.localserver import Handler, Reply, Request
 
 log = logging.getLogger(__name__)
 

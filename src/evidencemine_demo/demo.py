@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidencemine.localserver import LocalServer, Reply, Request, directory_handler
-from evidencemine.settings import REPO_CONFIG_DIR, Settings, SourceSettings
+from evidencemine.settings import Settings, SourceSettings
+from evidencemine_demo import data_dir
+from evidencemine_demo.localserver import LocalServer, Reply, Request, directory_handler
 
-EXAMPLES = REPO_CONFIG_DIR.parent / "examples"
-SITE_DIR = EXAMPLES / "site"
-API_DIR = EXAMPLES / "api"
+SITE_DIR = data_dir() / "site"
+API_DIR = data_dir() / "api"
 PROJECT_PAGE = "/project/parent-infant-therapy-trial"
 
 
@@ -61,7 +61,7 @@ class DemoServers:
 @contextmanager
 def demo_servers(latency_s: float = 0.0) -> Iterator[DemoServers]:
     """The sample site and the E-utilities/Crossref stand-ins, each on its own loopback port."""
-    from evidencemine.standin import api_standin_handler
+    from evidencemine_demo.standin import api_standin_handler
 
     holder: dict[str, LocalServer] = {}
     site = LocalServer(site_handler(SITE_DIR, lambda: holder["site"].base_url))

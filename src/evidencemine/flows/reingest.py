@@ -11,25 +11,16 @@ library's ``ingest([url], settings)``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script, or loaded by path by Prefect
-    sys.path.insert(0, str(REPO))
+from prefect import flow, get_run_logger
 
-import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Prefect loads)
-
-# isort: split
-from prefect import flow, get_run_logger  # noqa: E402
-
-from evidencemine.http import HttpClient  # noqa: E402
-from evidencemine.pipeline import RunOptions, is_url, start_run  # noqa: E402
-from evidencemine.settings import Settings  # noqa: E402
-from flows._settings import run_settings, task_runners  # noqa: E402
-from flows.pipeline import api_url, fetch_pages, finish_pages  # noqa: E402
+from evidencemine.flows.pipeline import api_url, fetch_pages, finish_pages
+from evidencemine.flows.runners import run_settings, task_runners
+from evidencemine.http import HttpClient
+from evidencemine.pipeline import RunOptions, is_url, start_run
+from evidencemine.settings import Settings
 
 
 def reingest_run_name() -> str:

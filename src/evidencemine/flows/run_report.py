@@ -76,6 +76,6 @@ def publish_report(report: dict[str, Any]) -> UUID:
         f"{counts['written']} written, {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed; {report_path(report)}"
     )
-    return create_markdown_artifact(
+    return create_markdown_artifact(  # type: ignore[return-value]
         markdown=report_markdown(report), key=key, description=description
     )

@@ -1,13 +1,17 @@
 """Serve the deployments of ``prefect.yaml`` against the Prefect server in PREFECT_API_URL.
 
     prefect server start                                    # another terminal
-    python flows/serve.py [--config FILE] [--cron "0 3 * * 1"] [--timezone Europe/London]
+    evidencemine serve [--config FILE] [--cron "0 3 * * 1"] [--timezone Europe/London]
+    python -m evidencemine.flows.serve [same options]       # what `evidencemine serve` runs
 
-The deployments (names, entrypoints, parameters, cron and timezone) come from ``prefect.yaml``
-so that ``prefect deploy`` and serving agree; ``--cron`` / ``--timezone`` (or the variables
+The deployments (names, flows, parameters, cron and timezone) come from a ``prefect.yaml``
+(``--deployments FILE``; by default the one shipped in this package, which is the checkout's
+``prefect.yaml``) so that ``prefect deploy`` and serving agree. An entrypoint names a flow by
+its function (``flows/pipeline.py:guidebook_pipeline``); serving runs the packaged flow of
+that name, so it works from an installed wheel. ``--cron`` / ``--timezone`` (or the variables
 ``EVIDENCEMINE_SCHEDULE_CRON`` / ``EVIDENCEMINE_SCHEDULE_TIMEZONE``) change the schedule of
 the scheduled deployment, and ``--config`` becomes every deployment's ``config`` parameter.
-Flow runs start in the checkout (relative settings such as ``output`` resolve there).
+Flow runs start in the working directory (relative settings such as ``output`` resolve there).
 """
 
 from __future__ import annotations
@@ -16,29 +20,27 @@ import argparse
 import importlib
 import logging
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:  # run as a script
-    sys.path.insert(0, str(REPO))
+import yaml
+from prefect import Flow, serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
+from pydantic import ValidationError
 
-import flows  # noqa: E402, F401  (sets the offline Prefect defaults before Prefect loads)
+from evidencemine.errors import EvidenceMineError
+from evidencemine.flows import apply_prefect_defaults
+from evidencemine.settings import load_settings
 
-# isort: split
-import yaml  # noqa: E402
-from prefect import Flow, serve  # noqa: E402
-from prefect.deployments.runner import RunnerDeployment  # noqa: E402
-from prefect.schedules import Cron  # noqa: E402
-from pydantic import ValidationError  # noqa: E402
-
-from evidencemine.errors import EvidenceMineError  # noqa: E402
-from evidencemine.settings import load_settings  # noqa: E402
-
-PREFECT_YAML = REPO / "prefect.yaml"
+PREFECT_YAML = Path(__file__).resolve().with_name("prefect.yaml")
+FLOWS = {
+    "guidebook_pipeline": "evidencemine.flows.pipeline",
+    "reingest": "evidencemine.flows.reingest",
+}
 log = logging.getLogger("evidencemine.flows.serve")
 
 
@@ -75,10 +77,12 @@ def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
 
 
 def load_flow(entrypoint: str) -> Flow[..., Any]:
-    """``flows/pipeline.py:guidebook_pipeline`` → the flow object (imported as a module)."""
-    path, name = entrypoint.split(":")
-    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-    return getattr(module, name)
+    """``flows/pipeline.py:guidebook_pipeline`` → the packaged flow of that name."""
+    name = entrypoint.rpartition(":")[2]
+    if name not in FLOWS:
+        raise ValueError(f"{entrypoint}: no packaged flow named {name!r} ({', '.join(FLOWS)})")
+    flow: Flow[..., Any] = getattr(importlib.import_module(FLOWS[name]), name)
+    return flow
 
 
 def to_deployment(
@@ -91,12 +95,13 @@ def to_deployment(
     """A served deployment of ``spec``; ``cron``/``timezone`` replace its schedule's."""
     schedules = [Cron(cron or expr, timezone=timezone or zone) for expr, zone in spec.crons]
     parameters = {**spec.parameters, **({"config": config} if config else {})}
-    return load_flow(spec.entrypoint).to_deployment(
+    return load_flow(spec.entrypoint).to_deployment(  # type: ignore[return-value]
         name=spec.name,
         description=spec.description,
         tags=list(spec.tags),
         parameters=parameters,
         schedules=schedules,
+        entrypoint_type=EntrypointType.MODULE_PATH,  # runs import the package, not a file
     )
 
 
@@ -121,19 +126,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--cron", default=os.environ.get("EVIDENCEMINE_SCHEDULE_CRON"))
     parser.add_argument("--timezone", default=os.environ.get("EVIDENCEMINE_SCHEDULE_TIMEZONE"))
     parser.add_argument("--limit", type=int, help="at most this many concurrent flow runs")
+    parser.add_argument(
+        "--deployments", type=Path, default=PREFECT_YAML, help="a prefect.yaml (default: shipped)"
+    )
     args = parser.parse_args(argv)
     config = str(Path(args.config).resolve()) if args.config else None
     try:
         if config:
             load_settings(config)  # a bad file fails here, not in every scheduled run
-        os.chdir(REPO)  # entrypoints and relative settings resolve in the checkout
-        deployments = build_deployments(cron=args.cron, timezone=args.timezone, config=config)
-    except (ValueError, EvidenceMineError) as err:  # bad cron or time zone, bad config
+        deployments = build_deployments(
+            cron=args.cron, timezone=args.timezone, config=config, path=args.deployments
+        )
+    except (ValueError, OSError, EvidenceMineError) as err:  # bad cron or time zone, bad config
         errors = err.errors() if isinstance(err, ValidationError) else None
         reason = "; ".join(str(e["msg"]) for e in errors) if errors else str(err)
-        parser.exit(2, f"serve.py: {reason}\n")
+        parser.exit(2, f"evidencemine serve: {reason}\n")
     serve(*deployments, limit=args.limit)
 
 
 if __name__ == "__main__":
+    apply_prefect_defaults()  # before serving starts Prefect's settings and logging
     main()
