@@ -10,8 +10,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -138,6 +140,62 @@ def server_env(home: Path, api_url: str) -> dict[str, str]:
     return env
 
 
+def descendants(pid: int) -> set[int]:
+    """Every living process below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting for its parent)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@contextmanager
+def silent_server() -> Iterator[str]:
+    """A loopback server that accepts connections and never answers (a hanging page)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop_event = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop_event.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/programme/hanging-page"
+    finally:
+        stop_event.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
 def final_state(client: SyncPrefectClient, flow_run_id: Any) -> Any:
     state = client.read_flow_run(flow_run_id).state
     return state if state and state.is_final() else None
@@ -200,6 +258,25 @@ def test_flows_served_reingest_and_cron_schedule_on_a_real_server(
                 [server, serving],
             )
 
+            # Stopping `evidencemine serve` (by its PID, as a service manager does) while a
+            # run hangs on a page stops the run and leaves nothing running.
+            with silent_server() as hanging:
+                stuck = client.create_flow_run_from_deployment(
+                    manual.id, parameters={"url": hanging}
+                )
+                wait_for(
+                    lambda: (s := client.read_flow_run(stuck.id).state) and s.is_running(),
+                    120,
+                    "the hanging run to start",
+                    [server, serving],
+                )
+                time.sleep(2)  # the run is inside its fetch
+                started = descendants(serving.pid)
+                assert len(started) >= 2  # the serving child and the flow run's process
+                os.kill(serving.pid, signal.SIGTERM)
+                serve_exit = serving.wait(90)
+                left = {pid for pid in started if alive(pid)}
+
     assert state.is_completed(), (tmp_path / "serve.log").read_text()[-3000:]
     (report_file,) = (output / "runs").glob("*.json")
     report = json.loads(report_file.read_text("utf-8"))
@@ -211,6 +288,8 @@ def test_flows_served_reingest_and_cron_schedule_on_a_real_server(
     assert (output / "programmes" / "eif-guidebook" / "sample-programme-2.json").is_file()
 
     assert weekly.parameters["config"] == str(config)
+    assert serve_exit == 0, (tmp_path / "serve.log").read_text()[-3000:]
+    assert left == set(), f"still running after serve stopped: {sorted(left)}"
     for flow_run in upcoming:  # Mondays at 03:00 London time, whatever the UTC offset
         local = flow_run.expected_start_time.astimezone(ZoneInfo("Europe/London"))
         assert (local.weekday(), local.hour, local.minute) == (0, 3, 0)
