@@ -2,7 +2,7 @@
 
 The public API is small; everything else is internal::
 
-    from evidencemine import load_settings, load_path, parse_document, ingest
+    from evidencemine import load_settings, load_path, parse_document, ingest, read_output
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["__version__", "ingest", "load_path", "load_settings", "parse_document"]
+__all__ = ["__version__", "ingest", "load_path", "load_settings", "parse_document", "read_output"]
 
 
 def __getattr__(name: str) -> object:
@@ -33,4 +33,8 @@ def __getattr__(name: str) -> object:
         from evidencemine.pipeline import ingest
 
         return ingest
+    if name == "read_output":
+        from evidencemine.reader import read_output
+
+        return read_output
     raise AttributeError(name)

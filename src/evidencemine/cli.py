@@ -142,6 +142,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(settings, progress=_progress(args))
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from evidencemine.export import ExportError, export_output
+
+    try:
+        result = export_output(args.dir, args.format, args.to)
+    except (ExportError, OSError) as err:
+        _err(str(err))
+        return EXIT_FAILED
+    for problem in result.problems:
+        _err(f"skipped {problem}")
+    if not args.quiet:
+        print(f"{result.records} records -> " + ", ".join(str(p) for p in result.paths))
+    return EXIT_FAILED if result.problems else EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run ``python -m evidencemine.flows.serve`` in a child process of its own session (the
     library stays free of Prefect). SIGTERM and SIGINT are passed on to the child; when it
@@ -260,6 +275,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check an output folder against the schema")
     p.add_argument("dir", type=Path)
     p.set_defaults(handler=cmd_validate)
+
+    from evidencemine.export import FORMATS
+
+    p = sub.add_parser(
+        "export", help="flat tables (CSV, Parquet, DuckDB) or references (CSL-JSON, BibTeX, RIS)"
+    )
+    p.add_argument("dir", type=Path, metavar="OUTPUT_DIR")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--to", type=Path, help="file or folder to write (default: OUTPUT_DIR/export/)")
+    p.add_argument("--quiet", action="store_true", help="no summary")
+    p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("schema", help="print the programme-evidence JSON Schema")
     p.set_defaults(handler=cmd_schema)

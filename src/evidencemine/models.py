@@ -393,7 +393,7 @@ class ProgrammeRecord(Model):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"$id": SCHEMA_ID},
+        json_schema_extra={"$id": SCHEMA_ID, "version": SCHEMA_VERSION},
         title="Programme-evidence record",
     )
 
