@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from evidencemine.demo import PROJECT_PAGE, demo_servers
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import OutputStore
 from evidencemine.settings import Settings
+from evidencemine_demo.demo import PROJECT_PAGE, demo_servers
 
 
 def _settings(root: Path) -> Settings:
