@@ -91,6 +91,7 @@ class PubmedSettings(_Section):
     requests_per_second: float = 3
     requests_per_second_with_key: float = 10
     cache_expire_s: int = 2_592_000
+    negative_cache_expire_s: int = 604_800
 
     @property
     def api_key(self) -> str:
@@ -107,6 +108,7 @@ class CrossrefSettings(_Section):
     year_tolerance: int = 1
     require_first_author: bool = True
     cache_expire_s: int = 2_592_000
+    negative_cache_expire_s: int = 604_800
 
 
 class NlpSettings(_Section):

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from evidencemine.errors import FetchError, ResolutionError
 from evidencemine.http import HttpClient
 from evidencemine.models import CslDate, CslItem, CslName
+from evidencemine.resolvers.records import RecordCache
 from evidencemine.resolvers.transport import EndpointCounter, HostRates, host_of
 from evidencemine.settings import Settings
 
@@ -154,8 +155,14 @@ class CrossrefClient:
     """``/works/{doi}`` and ``query.bibliographic`` through the shared HTTP client."""
 
     def __init__(
-        self, client: HttpClient, settings: Settings, counter: EndpointCounter, rates: HostRates
+        self,
+        client: HttpClient,
+        settings: Settings,
+        counter: EndpointCounter,
+        rates: HostRates,
+        cache: RecordCache | None = None,
     ) -> None:
+        self.cache = cache
         self.client = client
         self.settings = settings.crossref
         self.mailto = settings.crossref.mailto or settings.http.contact
@@ -166,7 +173,24 @@ class CrossrefClient:
         return {"mailto": self.mailto} if self.mailto else {}
 
     def work(self, doi: str) -> dict[str, Any] | None:
-        """The work record for ``doi``, or ``None`` when Crossref has no record (404)."""
+        """The work record for ``doi``, or ``None`` when Crossref has no record (404); with a
+        record cache, a DOI answered before (also by a 404) is not asked again."""
+        key = doi.strip().lower()
+        if self.cache is not None:
+            hit, kept = self.cache.get("crossref", key)
+            if hit:
+                self.counter.cached["crossref-works"] += 1
+                return None if kept is None else dict(json.loads(kept))
+        message = self._fetch_work(doi)
+        if self.cache is not None:
+            expire = self.settings.cache_expire_s
+            if message is None:
+                expire = self.settings.negative_cache_expire_s
+            kept = None if message is None else json.dumps(message)
+            self.cache.put("crossref", key, kept, expire)
+        return message
+
+    def _fetch_work(self, doi: str) -> dict[str, Any] | None:
         url = self.settings.base_url + "works/" + quote(doi, safe="/:;()")
         try:
             result = self.counter.call(

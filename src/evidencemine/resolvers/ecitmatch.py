@@ -7,15 +7,17 @@ found this way is only a candidate: the resolver fetches its record and verifies
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from evidencemine.errors import EvidenceMineError
 from evidencemine.http import HttpClient
 from evidencemine.models import CslItem
 from evidencemine.resolvers.matching import first_family, issued_year
-from evidencemine.resolvers.transport import EndpointCounter, ncbi_identity
+from evidencemine.resolvers.records import RecordCache
+from evidencemine.resolvers.transport import EndpointCounter, batch_expire_s, ncbi_identity
 from evidencemine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,10 @@ class CitationQuery:
     def line(self) -> str:
         fields = (self.journal, str(self.year), self.volume, self.first_page, self.author, self.key)
         return "|".join(_FIELD_JUNK.sub(" ", value).strip() for value in fields) + "|"
+
+    def citation(self) -> str:
+        """The line without its key: what the answer depends on (the record cache's key)."""
+        return self.line().rsplit("|", 2)[0]
 
 
 @dataclass(slots=True)
@@ -83,11 +89,27 @@ def parse_ecitmatch_answer(text: str) -> dict[str, CitationMatch]:
 
 
 def match_citations(
-    queries: list[CitationQuery], client: HttpClient, settings: Settings, counter: EndpointCounter
+    queries: list[CitationQuery],
+    client: HttpClient,
+    settings: Settings,
+    counter: EndpointCounter,
+    cache: RecordCache | None = None,
 ) -> EcitOutcome:
-    """Look up ``queries`` in batches of ``ECITMATCH_BATCH``; failures are reported per batch."""
+    """Look up ``queries`` in batches of ``ECITMATCH_BATCH``; failures are reported per batch.
+
+    With a ``cache``, citations answered before (found, not found or ambiguous) are not asked
+    again, and each answer is kept by its citation."""
     outcome = EcitOutcome()
     url = settings.pubmed.base_url + "ecitmatch.cgi"
+    if cache is not None:
+        known = cache.get_many("ecitmatch", [query.citation() for query in queries])
+        counter.cached["ecitmatch"] += len({q.citation() for q in queries} & known.keys())
+        for query in queries:
+            answer = known.get(query.citation())
+            if answer is not None:
+                fields = {**json.loads(answer), "key": query.key}
+                outcome.matches[query.key] = CitationMatch(**fields)
+        queries = [query for query in queries if query.citation() not in known]
     for start in range(0, len(queries), ECITMATCH_BATCH):
         batch = queries[start : start + ECITMATCH_BATCH]
         params = {
@@ -104,10 +126,30 @@ def match_citations(
                 "ecitmatch",
                 params=params,
                 accept=("text/plain", "text/html"),
-                expire_after=settings.pubmed.cache_expire_s,
+                expire_after=batch_expire_s(settings),
             )
         except EvidenceMineError as err:
             outcome.errors.append(f"ecitmatch failed for {len(batch)} citations: {err}")
             continue
-        outcome.matches.update(parse_ecitmatch_answer(result.text()))
+        answers = parse_ecitmatch_answer(result.text())
+        outcome.matches.update(answers)
+        if cache is not None:
+            _keep(cache, batch, answers, settings)
     return outcome
+
+
+def _keep(
+    cache: RecordCache,
+    batch: list[CitationQuery],
+    answers: dict[str, CitationMatch],
+    settings: Settings,
+) -> None:
+    found: dict[str, str | None] = {}
+    missing: dict[str, str | None] = {}
+    for query in batch:
+        match = answers.get(query.key)
+        if match is not None:
+            kept = json.dumps({k: v for k, v in asdict(match).items() if k != "key"})
+            (found if match.pmid else missing)[query.citation()] = kept
+    cache.put_many("ecitmatch", found, settings.pubmed.cache_expire_s)
+    cache.put_many("ecitmatch", missing, settings.pubmed.negative_cache_expire_s)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from evidencemine.errors import EvidenceMineError
 from evidencemine.http import HttpClient
-from evidencemine.resolvers.transport import EndpointCounter, ncbi_identity
+from evidencemine.resolvers.records import RecordCache
+from evidencemine.resolvers.transport import EndpointCounter, batch_expire_s, ncbi_identity
 from evidencemine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,11 +72,26 @@ def parse_idconv_answer(payload: Any, idtype: str) -> dict[str, ConvertedIds]:
 
 
 def convert_ids(
-    ids: list[str], idtype: str, client: HttpClient, settings: Settings, counter: EndpointCounter
+    ids: list[str],
+    idtype: str,
+    client: HttpClient,
+    settings: Settings,
+    counter: EndpointCounter,
+    cache: RecordCache | None = None,
 ) -> IdconvOutcome:
-    """Convert ``ids`` (all of ``idtype``: ``doi`` or ``pmcid``) in batches of 200."""
+    """Convert ``ids`` (all of ``idtype``: ``doi`` or ``pmcid``) in batches of 200.
+
+    With a ``cache``, ids converted before are not asked again; each answer is kept by id."""
     outcome = IdconvOutcome()
     unique = list(dict.fromkeys(ids))
+    if cache is not None:
+        known = cache.get_many("idconv", [f"{idtype}:{id_key(i)}" for i in unique])
+        counter.cached["idconv"] += len(known)
+        for value in known.values():
+            if value is not None:
+                kept = ConvertedIds(**json.loads(value))
+                outcome.converted[id_key(kept.requested)] = kept
+        unique = [i for i in unique if f"{idtype}:{id_key(i)}" not in known]
     for start in range(0, len(unique), IDCONV_BATCH):
         batch = unique[start : start + IDCONV_BATCH]
         params = {
@@ -93,9 +109,21 @@ def convert_ids(
                 "idconv",
                 params=params,
                 accept=("application/json",),
-                expire_after=settings.pubmed.cache_expire_s,
+                expire_after=batch_expire_s(settings),
             )
-            outcome.converted.update(parse_idconv_answer(json.loads(result.content), idtype))
+            answers = parse_idconv_answer(json.loads(result.content), idtype)
+            outcome.converted.update(answers)
+            if cache is not None:
+                _keep(cache, idtype, answers, settings)
         except (EvidenceMineError, ValueError) as err:
             outcome.errors.append(f"idconv failed for {len(batch)} {idtype}s: {err}")
     return outcome
+
+
+def _keep(
+    cache: RecordCache, idtype: str, answers: dict[str, ConvertedIds], settings: Settings
+) -> None:
+    found = {f"{idtype}:{k}": json.dumps(asdict(v)) for k, v in answers.items() if v.pmid}
+    missing = {f"{idtype}:{k}": json.dumps(asdict(v)) for k, v in answers.items() if not v.pmid}
+    cache.put_many("idconv", dict(found), settings.pubmed.cache_expire_s)
+    cache.put_many("idconv", dict(missing), settings.pubmed.negative_cache_expire_s)

@@ -20,7 +20,8 @@ from evidencemine.errors import EvidenceMineError, ResolutionError
 from evidencemine.http import HttpClient
 from evidencemine.models import CslDate, CslItem, CslName
 from evidencemine.resolvers.matching import expand_page_range
-from evidencemine.resolvers.transport import EndpointCounter, ncbi_identity
+from evidencemine.resolvers.records import RecordCache
+from evidencemine.resolvers.transport import EndpointCounter, batch_expire_s, ncbi_identity
 from evidencemine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -354,14 +355,41 @@ def chunked(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + step] for start in range(0, len(items), step)]
 
 
+def article_xml(data: bytes, *, source: str) -> dict[str, str]:
+    """``{pmid: the <PubmedArticle> (or book article) element as XML}`` of an efetch answer."""
+    root = _parse_root(data, source)
+    articles: dict[str, str] = {}
+    for element in root:
+        pmid = element.findtext("MedlineCitation/PMID") or element.findtext("BookDocument/PMID")
+        if element.tag in ("PubmedArticle", "PubmedBookArticle") and pmid:
+            articles[pmid.strip()] = etree.tostring(element, encoding="unicode")
+    return articles
+
+
 def fetch_pubmed_records(
-    pmids: list[str], client: HttpClient, settings: Settings, counter: EndpointCounter
+    pmids: list[str],
+    client: HttpClient,
+    settings: Settings,
+    counter: EndpointCounter,
+    cache: RecordCache | None = None,
 ) -> EfetchOutcome:
-    """efetch every PMID in batches of ``pubmed.batch_size`` (POST above ``GET_MAX_IDS``)."""
+    """efetch every PMID in batches of ``pubmed.batch_size`` (POST above ``GET_MAX_IDS``).
+
+    With a ``cache``, PMIDs it holds (records, or PMIDs PubMed did not return) are not asked
+    again, and each answer is kept per PMID."""
     outcome = EfetchOutcome()
     unique = list(dict.fromkeys(pmids))
+    if cache is not None:
+        known = cache.get_many("pubmed", unique)
+        counter.cached["efetch"] += len(known)
+        for pmid, xml in known.items():
+            if xml is not None:
+                wrapped = b"<PubmedArticleSet>" + xml.encode() + b"</PubmedArticleSet>"
+                for record in parse_pubmed_xml(wrapped, source=f"cached PubMed record {pmid}"):
+                    outcome.records[record.pmid] = record
+        unique = [pmid for pmid in unique if pmid not in known]
     for batch in chunked(unique, settings.pubmed.batch_size):
-        _fetch_batch(batch, client, settings, counter, outcome)
+        _fetch_batch(batch, client, settings, counter, outcome, cache)
     return outcome
 
 
@@ -371,13 +399,14 @@ def _fetch_batch(
     settings: Settings,
     counter: EndpointCounter,
     outcome: EfetchOutcome,
+    cache: RecordCache | None = None,
 ) -> None:
     url = settings.pubmed.base_url + "efetch.fcgi"
     form = {"db": "pubmed", "id": ",".join(batch), "retmode": "xml", **ncbi_identity(settings)}
     method = "POST" if len(batch) > GET_MAX_IDS else "GET"
     options: dict[str, Any] = {
         "accept": ("text/xml", "application/xml"),
-        "expire_after": settings.pubmed.cache_expire_s,
+        "expire_after": batch_expire_s(settings),
     }
     if method == "POST":
         options["data"] = form
@@ -389,17 +418,23 @@ def _fetch_batch(
         _fail_all(batch, f"efetch failed: {err}", outcome)
         return
     source = f"efetch {batch[0]}..{batch[-1]} ({len(batch)} PMIDs)"
-    _read_batch(result.content, batch, source, outcome)
+    if _read_batch(result.content, batch, source, outcome) and cache is not None:
+        articles = article_xml(result.content, source=source)
+        found = {pmid: xml for pmid, xml in articles.items() if pmid in outcome.records}
+        cache.put_many("pubmed", dict(found), settings.pubmed.cache_expire_s)
+        absent: dict[str, str | None] = {p: None for p in batch if p not in outcome.records}
+        cache.put_many("pubmed", absent, settings.pubmed.negative_cache_expire_s)
 
 
-def _read_batch(data: bytes, batch: list[str], source: str, outcome: EfetchOutcome) -> None:
+def _read_batch(data: bytes, batch: list[str], source: str, outcome: EfetchOutcome) -> bool:
+    """Read one efetch answer into ``outcome``; ``True`` when it was whole (worth keeping)."""
     try:
         records = parse_pubmed_xml(data, source=source)
         failures: dict[str, str] = {}
     except ResolutionError as err:
         if not err.reason.startswith("malformed XML"):
             _fail_all(batch, str(err), outcome)
-            return
+            return False
         records, failures = salvage_pubmed_articles(data, source=source)
         outcome.errors.append(f"{err} (salvaged {len(records)} of {len(batch)} records)")
         for pmid in batch:
@@ -409,6 +444,7 @@ def _read_batch(data: bytes, batch: list[str], source: str, outcome: EfetchOutco
     for pmid, reason in failures.items():
         if pmid not in outcome.records:
             outcome.failures[pmid] = reason
+    return not failures
 
 
 def _fail_all(batch: list[str], reason: str, outcome: EfetchOutcome) -> None:

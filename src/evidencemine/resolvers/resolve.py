@@ -38,6 +38,7 @@ from evidencemine.resolvers.matching import (
     verify_candidate,
 )
 from evidencemine.resolvers.pubmed import PubmedRecord, fetch_pubmed_records, pubmed_record_to_csl
+from evidencemine.resolvers.records import RecordCache
 from evidencemine.resolvers.transport import EndpointCounter, configure_rates
 from evidencemine.settings import Settings
 
@@ -104,11 +105,14 @@ def resolve_references(
     """
     run = _Run(client, settings, now or datetime.now(UTC))
     cases = [_start_case(index, reference) for index, reference in enumerate(references)]
-    run.convert_ids(cases)
-    run.match_citations(cases)
-    run.fetch_pubmed(cases)
-    run.lookup_dois(cases)
-    run.search_crossref(cases)
+    try:
+        run.convert_ids(cases)
+        run.match_citations(cases)
+        run.fetch_pubmed(cases)
+        run.lookup_dois(cases)
+        run.search_crossref(cases)
+    finally:
+        run.cache.close()
     results = [case.result or run.no_match(case, "no identifier and no search") for case in cases]
     return ResolveReport(
         references=results,
@@ -125,7 +129,8 @@ class _Run:
         self.now = now
         self.counter = EndpointCounter()
         self.rates = configure_rates(client, settings)
-        self.crossref = CrossrefClient(client, settings, self.counter, self.rates)
+        self.cache = RecordCache.for_settings(settings)
+        self.crossref = CrossrefClient(client, settings, self.counter, self.rates, self.cache)
         self.errors: list[str] = []
 
     # --- phases ------------------------------------------------------------------------
@@ -137,7 +142,7 @@ class _Run:
             if not wanting:
                 continue
             ids = [self._idconv_id(c, idtype) or "" for c in wanting]
-            outcome = convert_ids(ids, idtype, self.client, self.settings, self.counter)
+            outcome = convert_ids(ids, idtype, self.client, self.settings, self.counter, self.cache)
             self.errors.extend(outcome.errors)
             for case, requested in zip(wanting, ids, strict=True):
                 found = outcome.converted.get(id_key(requested))
@@ -162,7 +167,11 @@ class _Run:
         if not queries:
             return
         outcome = match_citations(
-            [query for _, query in queries.values()], self.client, self.settings, self.counter
+            [query for _, query in queries.values()],
+            self.client,
+            self.settings,
+            self.counter,
+            self.cache,
         )
         self.errors.extend(outcome.errors)
         for key, (case, _) in queries.items():
@@ -178,7 +187,7 @@ class _Run:
         if not wanting:
             return
         pmids = [c.ids.pmid or "" for c in wanting]
-        outcome = fetch_pubmed_records(pmids, self.client, self.settings, self.counter)
+        outcome = fetch_pubmed_records(pmids, self.client, self.settings, self.counter, self.cache)
         self.errors.extend(outcome.errors)
         for case in wanting:
             pmid = case.ids.pmid or ""

@@ -89,3 +89,10 @@ def ncbi_identity(settings: Settings) -> dict[str, str]:
     if settings.pubmed.api_key:
         params["api_key"] = settings.pubmed.api_key
     return params
+
+
+def batch_expire_s(settings: Settings) -> int:
+    """How long the HTTP copy of a batched NCBI answer (efetch, ECitMatch, ID converter) stays
+    fresh: no longer than a negative answer may be kept, since a batch mixes found and missing
+    records (found ones are kept one by one, for longer, by the record cache)."""
+    return min(settings.pubmed.cache_expire_s, settings.pubmed.negative_cache_expire_s)
