@@ -1,10 +1,20 @@
 """Study design from design phrases, with a precedence order and sentence roles.
 
-Phrases that describe earlier work ("Previous RCTs have shown ...") count only when nothing
-else names a design. Among the rest, the most specific design wins (a systematic review of
-RCTs is a review; an RCT with qualitative interviews is an RCT). Random assignment of
-schools, classrooms or other clusters makes a cluster RCT. Protocols are flagged by their
-phrases or by future-tense methods ("will be randomised").
+A design phrase names THIS study's design only when it is the study's own: phrases in
+background sentences ("Previous RCTs have shown ..."), plural names ("randomized trials",
+"RCTs", "meta-analyses": other people's studies), and phrases next to a mention cue
+("future randomised trials", "a randomized trial is needed", "a trial showed") are mentions,
+and mentions alone never give a design: the finding is then None (abstain rather than guess).
+Phrases inside a veto ("in randomized order", "randomly selected", "random-effects",
+"non-systematic review") do not count at all.
+
+Among the study's own phrases the most specific design wins (a systematic review of RCTs is a
+review; an RCT with qualitative interviews is an RCT). A narrative paper (literature or
+scoping review, commentary, overview, case report, guideline) is ``other`` unless the text
+also names its own systematic review, meta-analysis or random assignment. Random assignment
+of schools, classrooms or other clusters makes a cluster RCT; random assignment of animals
+(rats, mice, ...) is an animal experiment, ``other``. Protocols are flagged by their phrases
+or by future-tense methods ("will be randomised").
 """
 
 from __future__ import annotations
@@ -31,6 +41,33 @@ PRECEDENCE = (
 _RANK = {value: rank for rank, value in enumerate(PRECEDENCE)}
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _AFTER_WORD_RE = re.compile(r"[\w][\w,'-]*")
+_PLURAL_RE = re.compile(
+    r"(?:trials|RCTs|studies|reviews|analyses|experiments|evaluations|investigations)$",
+    re.IGNORECASE,
+)
+_DESIGN_NOUNS = frozenset(
+    [
+        "trial",
+        "study",
+        "studies",
+        "trials",
+        "design",
+        "experiment",
+        "crossover",
+        "cross-over",
+        "review",
+        "evaluation",
+    ]
+)
+_PROTOCOL_NAMES = frozenset(["study protocol", "trial protocol", "protocol paper"])
+_NOTICE_RE = re.compile(
+    r"\s*(?:(?:correction|erratum|corrigendum|retraction(?: notice)?)\s*(?::|to\b)|"
+    r"\[?retracted\b)",
+    re.IGNORECASE,
+)
+_OWN = frozenset(["this", "our", "present", "current", "we"])
+_REVIEWS = ("systematic-review", "meta-analysis")
+_RCTS = ("rct", "cluster-rct")
 
 
 def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> bool:
@@ -54,37 +91,144 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
     )
 
 
-def _candidates(view: TextView) -> list[Hit]:
-    hits = [h for h in view.label_hits("DESIGN") if h.value != "protocol"]
-    own = [h for h in hits if not view.sentences[h.sent].background]
-    return own or hits
+def _is_animal_study(view: TextView, hit: Hit, animals: frozenset[str]) -> bool:
+    """Animals, specimens or plants are what was assigned: such a noun in the assignment's
+    sentence, the sentence before it, or the title (the first sentence)."""
+    sentence = view.sentences[hit.sent]
+    start = view.sentences[hit.sent - 1].start if hit.sent > 0 else sentence.start
+    words = {w.lower() for w in _WORD_RE.findall(view.text[start : sentence.end])}
+    if words & animals:
+        return True
+    first = view.sentences[0] if view.sentences else None
+    if first is None:
+        return False
+    title = {w.lower() for w in _WORD_RE.findall(view.text[first.start : first.end])}
+    return bool(title & animals)
 
 
-def _value_of(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> str:
+def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozenset[str]) -> bool:
+    """The phrase names someone else's study, or one yet to be done."""
+    sentence = view.sentences[hit.sent]
+    if sentence.background and len(view.sentences) > 1 and hit.value not in _REVIEWS:
+        return True
+    if hit.kind != "assignment" and _PLURAL_RE.search(view.text[hit.start : hit.end]):
+        return True
+    right = _words(view.text[hit.end : min(sentence.end, hit.end + 60)])[:6]
+    left = _words(view.text[max(sentence.start, hit.start - 60) : hit.start])[-6:]
+    phrase = view.text[hit.start : hit.end].lower()
+    if phrase in ("randomised", "randomized") and not _DESIGN_NOUNS & set(right[:6]):
+        return True  # a bare "randomised" names a design only with its noun: "randomised ... trial"
+    if hit.kind == "assignment" and _PLURAL_RE.fullmatch(left[-1] if left else ""):
+        return True  # "most of the trials were randomised"
+    reach = 3 if hit.kind == "assignment" else 1
+    if any(_PLURAL_RE.fullmatch(w) for w in right[:reach]):
+        return True  # "randomised controlled clinical trials"
+    if any(w in _OWN for w in left):
+        return False  # "this randomised trial showed", "in our meta-analysis"
+    if any(w in before for w in left):
+        return True
+    return any(w in after for w in right[:5])
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def _vetoed(hit: Hit, vetoes: list[Hit]) -> bool:
+    return any(v.start <= hit.start and hit.end <= v.end for v in vetoes)
+
+
+def _own_hits(view: TextView) -> list[Hit]:
+    hits = view.label_hits("DESIGN")
+    vetoes = [h for h in hits if h.kind == "veto"]
+    before = view.rules.words_of_kind("DESIGN_CUE", "mention-before")
+    after = view.rules.words_of_kind("DESIGN_CUE", "mention-after")
+    return [
+        h
+        for h in hits
+        if h.value != "protocol"
+        and h.kind != "veto"
+        and not _vetoed(h, vetoes)
+        and not _is_mention(view, h, before, after)
+    ]
+
+
+def _value_of(view: TextView, hit: Hit, units: tuple[frozenset[str], frozenset[str]]) -> str:
+    cluster_units, animals = units
+    if hit.value in _RCTS and _is_animal_study(view, hit, animals):
+        return "other"
     assignment = hit.value == "rct" and hit.kind == "assignment"
     if assignment and _is_cluster_assignment(view, hit, cluster_units):
         return "cluster-rct"
     return hit.value
 
 
+def _is_bare_randomisation(view: TextView, hit: Hit) -> bool:
+    return view.text[hit.start : hit.end].lower() in ("randomisation", "randomization")
+
+
+def _rule_of(hit: Hit, value: str) -> str:
+    if value == hit.value or hit.kind in ("protocol", "narrative"):
+        return hit.rule
+    return "design-animal-experiment" if value == "other" else "design-cluster-assignment"
+
+
+def _protocol_hit(view: TextView) -> Hit | None:
+    """The phrase that makes the text a protocol: a protocol phrase ("study protocol",
+    "protocol for") outside background sentences, or two different future-tense methods
+    phrases ("will be randomised", "will be assessed"); None for a report of results."""
+    hits = [h for h in view.label_hits("DESIGN") if h.kind == "protocol"]
+    future = [h for h in hits if "protocol" not in view.text[h.start : h.end].lower()]
+    for hit in hits:
+        phrase = view.text[hit.start : hit.end].lower()
+        if hit.value != "protocol" or "protocol" not in phrase:
+            continue
+        if view.sentences[hit.sent].background:
+            continue
+        if phrase in _PROTOCOL_NAMES or (future and phrase != "the protocol"):
+            return hit
+        sentence = view.sentences[hit.sent]
+        if _DESIGN_NOUNS & set(_words(view.text[hit.end : min(sentence.end, hit.end + 80)])[:8]):
+            return hit  # "protocol for a randomised trial"; not "our protocol for treating"
+    if len({h.rule for h in future}) >= 2:
+        return future[0]
+    return None
+
+
 def find_design(view: TextView) -> dict[str, Any] | None:
     """The design of the study the text describes, or None when no rule names one."""
-    cluster_units = view.rules.words_of_kind("UNIT", "cluster")
+    if _NOTICE_RE.match(view.text):
+        return None  # a correction or retraction notice is not a study
+    units = (
+        view.rules.words_of_kind("UNIT", "cluster"),
+        view.rules.words_of_kind("DESIGN_CUE", "animal"),
+    )
+    own = _own_hits(view)
+    if all(_is_bare_randomisation(view, h) for h in own if h.value in _RCTS):
+        # "randomization" alone ("specified randomization procedures") is no design
+        own = [h for h in own if h.value not in _RCTS or not _is_bare_randomisation(view, h)]
     best: tuple[int, int, Hit, str] | None = None
-    for hit in _candidates(view):
-        value = _value_of(view, hit, cluster_units)
+    for hit in own:
+        value = _value_of(view, hit, units)
         key = (_RANK[value], hit.start)
         if best is None or key < best[:2]:
             best = (key[0], key[1], hit, value)
+    protocol_hit = _protocol_hit(view)
     if best is None:
-        return None
+        if protocol_hit is None:
+            return None
+        # a protocol naming no design of its own: its planned design is not known
+        best = (_RANK["other"], protocol_hit.start, protocol_hit, "other")
     _, _, hit, value = best
-    protocol = any(h.kind == "protocol" for h in view.label_hits("DESIGN"))
+    narrative = [h for h in own if h.kind == "narrative"]
+    if narrative and value not in _REVIEWS and not any(h.kind == "assignment" for h in own):
+        hit, value = narrative[0], "other"
+    protocol = protocol_hit is not None
     return {
         "value": value,
         "protocol": protocol,
         "start": hit.start,
         "end": hit.end,
         "text": view.text[hit.start : hit.end],
-        "rule": hit.rule if value == hit.value else "design-cluster-assignment",
+        "rule": _rule_of(hit, value),
     }

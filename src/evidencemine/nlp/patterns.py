@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 PHRASE_LABELS = frozenset(
     {"DESIGN", "COUNTRY", "NOT_COUNTRY", "DIRECTION", "COMPARATOR", "CONTEXT"}
 )
-LEXICON_LABELS = frozenset({"UNIT", "NONCOUNT", "POLARITY", "NONOUTCOME", "GROUP", "COUNTRY_SKIP"})
+LEXICON_LABELS = frozenset(
+    {"UNIT", "NONCOUNT", "POLARITY", "NONOUTCOME", "GROUP", "COUNTRY_SKIP", "DESIGN_CUE"}
+)
 _REQUIRED = ("id", "label", "pattern")
 _US_SPELLINGS = (
     ("randomis", "randomiz"),

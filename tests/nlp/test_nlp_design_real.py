@@ -1,0 +1,87 @@
+"""Design rules for the traps of random PubMed abstracts (texts written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidencemine.nlp import extract_text
+
+
+def _design(text: str) -> tuple[str | None, bool]:
+    found = extract_text(text, source="test").design
+    return (found.value, found.protocol) if found else (None, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # other people's trials, or trials yet to be done, name no design
+        (
+            "Statins and liver fat. Several randomized controlled trials have tested statins. "
+            "We describe current prescribing in 40 clinics.",
+            (None, False),
+        ),
+        (
+            "Outcomes of knee surgery in 212 adults. Outcomes improved at one year. "
+            "A larger randomised controlled trial is needed to confirm this.",
+            (None, False),
+        ),
+        (
+            "Fatigue in nurses. We examined 300 shift rotas. Future randomized trials should "
+            "test rota changes.",
+            (None, False),
+        ),
+        # the study's own trial
+        (
+            "Exercise for back pain: a randomised controlled trial. We randomly assigned 120 "
+            "adults to exercise or usual care.",
+            ("rct", False),
+        ),
+        (
+            "Secondary analysis of a randomized clinical trial of weight loss. Adults were "
+            "randomly assigned to diet or advice; we analysed their sleep.",
+            ("rct", False),
+        ),
+        # animals assigned at random: an animal experiment
+        (
+            "Lutein and kidney injury in rats. Thirty Wistar rats were randomly divided into "
+            "three groups.",
+            ("other", False),
+        ),
+        # within-person order, Mendelian randomisation, random samples
+        (
+            "Walking while talking. Sixty adults walked under three conditions in randomized "
+            "order.",
+            (None, False),
+        ),
+        (
+            "Body mass and asthma: a Mendelian randomization study using genetic variants.",
+            (None, False),
+        ),
+        # reviews
+        (
+            "Vitamin D in pregnancy: a systematic review and meta-analysis of randomised "
+            "controlled trials. We searched five databases.",
+            ("meta-analysis", False),
+        ),
+        (
+            "Baclofen for alcohol withdrawal: a narrative review. In this review we summarise "
+            "case reports and a randomized trial of baclofen.",
+            ("other", False),
+        ),
+        # protocols: the planned design, flagged
+        (
+            "Yoga for anxiety in teenagers: study protocol for a randomised controlled trial. "
+            "Participants will be randomly assigned to yoga or a waiting list.",
+            ("rct", True),
+        ),
+        (
+            "A core outcome set for eczema: study protocol. We will run a Delphi survey.",
+            ("other", True),
+        ),
+        # a correction notice is not a study
+        ("Correction: Exercise for back pain: a randomised controlled trial.", (None, False)),
+    ],
+)
+def test_design_on_abstract_traps(text: str, expected: tuple[str | None, bool]) -> None:
+    assert _design(text) == expected
