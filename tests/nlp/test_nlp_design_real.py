@@ -42,6 +42,10 @@ def _design(text: str) -> tuple[str | None, bool]:
             "randomly assigned to diet or advice; we analysed their sleep.",
             ("rct", False),
         ),
+        (
+            "A randomised controlled trial of 90 toddlers in Chile found fewer tantrums.",
+            ("rct", False),
+        ),
         # animals assigned at random: an animal experiment
         (
             "Lutein and kidney injury in rats. Thirty Wistar rats were randomly divided into "
