@@ -45,6 +45,11 @@ class UnknownKindError(InputError):
         super().__init__(reason, source=source)
 
 
+class NotProgrammePageError(UnknownKindError):
+    """The page is of a kind that is refused on purpose (a guidebook's help page, another
+    clearinghouse's page): ``reason`` says which and why."""
+
+
 class ParseError(EvidenceMineError):
     """A page of a known kind lacks what its kind requires (for example a programme name)."""
 

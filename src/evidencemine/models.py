@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-SCHEMA_VERSION = "1.1.0"
-SCHEMA_ID = "https://evidencemine.org/schema/programme-evidence/1.1.0.json"
+SCHEMA_VERSION = "1.2.0"
+SCHEMA_ID = "https://evidencemine.org/schema/programme-evidence/1.2.0.json"
 
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Direction = Literal["positive", "null", "negative", "mixed"]
@@ -231,6 +231,26 @@ class StudyOutcome(Model):
     evidence: Evidence | None = None
 
 
+class Registration(Model):
+    """A trial registration read from the page: ``registry`` ("ISRCTN", "NCT", "IRAS" ...) and
+    the id as the registry writes it ("ISRCTN10950727", "NCT01234567", "297116")."""
+
+    registry: str
+    id: str
+
+
+class StudyDates(Model):
+    """Dates a research-project page gives for its study: YYYY, YYYY-MM or YYYY-MM-DD."""
+
+    start: str | None = None
+    end: str | None = None
+    completed: str | None = None
+    submitted: str | None = None
+    registered: str | None = None
+    last_edited: str | None = None
+    duration: str | None = Field(default=None, description="As printed")
+
+
 class Study(Model):
     label: str
     number: int | None = None
@@ -244,6 +264,8 @@ class Study(Model):
     comparison: ComparisonFinding | None = None
     references: list[Reference] = Field(default_factory=list)
     unmatched_links: list[str] = Field(default_factory=list)
+    registrations: list[Registration] = Field(default_factory=list)
+    dates: StudyDates | None = None
     extractions: list[Extraction] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     fields: dict[str, str] = Field(
@@ -347,6 +369,16 @@ class Review(Model):
     date: str | None = Field(default=None, description="YYYY-MM")
 
 
+class RecordWarning(Model):
+    """A known label was on the page but its value could not be read (or a choice was made
+    that a consumer should know of): "not read" is never a silent null."""
+
+    code: str = Field(description='"value-not-read", "name-slug-disagree", ...')
+    label: str | None = Field(default=None, description="The label as printed")
+    place: str | None = Field(default=None, description='Where on the page: "block 12"')
+    message: str | None = None
+
+
 class SourceInfo(Model):
     url: str | None = None
     path: str | None = None
@@ -397,12 +429,13 @@ class ProgrammeRecord(Model):
         title="Programme-evidence record",
     )
 
-    schema_version: Literal["1.1.0"] = "1.1.0"
+    schema_version: Literal["1.2.0"] = "1.2.0"
     id: str = Field(pattern=r"^[a-z0-9-]+/[a-z0-9][a-z0-9-]*$")
     slug: str
     source: SourceInfo
     programme: Programme
     studies: list[Study] = Field(default_factory=list)
+    warnings: list[RecordWarning] = Field(default_factory=list)
 
 
 def record_json_schema() -> dict[str, Any]:

@@ -47,7 +47,7 @@ def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
     first, second = to_json(_record(2)), to_json(_record(2))
     assert first == second
     keys = list(json.loads(first))
-    assert keys == ["schema_version", "id", "slug", "source", "programme", "studies"]
+    assert keys == ["schema_version", "id", "slug", "source", "programme", "studies", "warnings"]
 
 
 def test_invalid_record_leaves_previous_record_untouched(tmp_path: Path) -> None:

@@ -118,6 +118,9 @@ def _is_toggle(tag: Tag) -> bool:
     return tag.name == "button" and (tag.has_attr("aria-controls") or tag.has_attr("aria-expanded"))
 
 
+_ITEM_PARTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "ul", "ol", "dl", "table"})
+
+
 class _Walker:
     def __init__(self, base_url: str | None) -> None:
         self.base_url = base_url
@@ -226,6 +229,17 @@ class _Walker:
             self.walk(tag)
 
     def list_item(self, item: Tag) -> None:
+        parts = [c for c in item.children if isinstance(c, Tag) and c.name in _ITEM_PARTS]
+        loose = any(isinstance(c, str) and c.strip() for c in item.children)
+        if len(parts) >= 2 and not loose:
+            # "<li><h3>Label</h3><p>value</p></li>": the first part is the item, the rest
+            # blocks under it (as a text render shows them), not one run of glued text
+            first = paragraph_block(self.runs(parts[0]), BlockKind.LIST_ITEM, self.list_depth)
+            if first:
+                self.blocks.append(first)
+            for part in parts[1:]:
+                self.block(part)
+            return
         block = paragraph_block(
             self.runs(item, stop_at_lists=True), BlockKind.LIST_ITEM, max(self.list_depth, 0)
         )

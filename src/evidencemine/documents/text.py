@@ -131,17 +131,25 @@ def _is_short_heading(text: str) -> bool:
 
 
 def _plain_text_headings(blocks: list[Block]) -> list[Block]:
-    """Plain exports: title line → h1; short bullets opening a section → h2; short lines → h3."""
+    """Plain exports: title line → h1; short bullets opening a section → h2; short lines → h3.
+    A paragraph of several lines ("Skip to content" / "Show Menu", "Submission date" /
+    "02/08/2021") is no heading: its lines are read one by one."""
     out: list[Block] = []
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         long_next = following is not None and len(following.text.split()) > 12
-        if not out and block.kind is BlockKind.PARAGRAPH and _is_short_title(block):
+        one_line = not block.lines
+        if not out and block.kind is BlockKind.PARAGRAPH and one_line and _is_short_title(block):
             block = Block(BlockKind.HEADING, block.text, level=1, links=block.links)
         elif block.kind is BlockKind.LIST_ITEM and len(block.text.split()) <= 5:
             if following is None or following.kind is not BlockKind.LIST_ITEM:
                 block = Block(BlockKind.HEADING, block.text, level=2, links=block.links)
-        elif block.kind is BlockKind.PARAGRAPH and long_next and _is_short_heading(block.text):
+        elif (
+            block.kind is BlockKind.PARAGRAPH
+            and one_line
+            and long_next
+            and _is_short_heading(block.text)
+        ):
             block = Block(BlockKind.HEADING, block.text, level=3, links=block.links)
         out.append(block)
     return out

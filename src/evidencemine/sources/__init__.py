@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from evidencemine.documents.model import Document
-from evidencemine.errors import UnknownKindError
+from evidencemine.errors import NotProgrammePageError, UnknownKindError
 from evidencemine.models import ProgrammeRecord
 
 
@@ -92,8 +92,19 @@ def _clean(document: Document, boilerplate: Iterable[str] = ()) -> Document:
     return strip_chrome(document, boilerplate)
 
 
+def refuse_non_programme(document: Document) -> None:
+    """Raise :class:`NotProgrammePageError` for a page that is no programme page (a guidebook's
+    help page, another clearinghouse's page), with the reason (see :mod:`.classify`)."""
+    from evidencemine.sources.classify import refusal
+
+    if reason := refusal(document):
+        raise NotProgrammePageError(f"refused: {reason}", source=document.origin, tried=kinds())
+
+
 def detect_kind(document: Document) -> str:
-    """The kind of page, from its URL and content; :class:`UnknownKindError` when none fits."""
+    """The kind of page, from its URL and content; :class:`NotProgrammePageError` for a page
+    refused on purpose, :class:`UnknownKindError` when no kind fits."""
+    refuse_non_programme(document)
     registered = adapters()
     tried = tuple(a.kind for a in registered)
     scored = sorted(
@@ -117,6 +128,8 @@ def parse_document(
     document = _clean(document, boilerplate)
     if kind in (None, "auto"):
         kind = detect_kind(document)
+    else:
+        refuse_non_programme(document)  # a forced kind does not make a help page a programme
     return adapter_for(kind, source=document.origin).parse(document)
 
 
@@ -136,5 +149,6 @@ __all__ = [
     "detect_kind",
     "kinds",
     "parse_document",
+    "refuse_non_programme",
     "register_adapter",
 ]

@@ -191,8 +191,11 @@ def slug_agrees(name: str, url: str | None) -> bool | None:
     if not slug_words:
         return None
     common = len(slug_words & name_words)
-    return common >= max(1, int(0.5 * len(slug_words) + 0.5)) or (
-        norm(name).replace(" ", "") == slug.replace(" ", "")
+    initials = "".join(w[0] for w in norm(name.replace("-", " ")).split())
+    return (
+        common >= max(1, int(0.5 * len(slug_words) + 0.5))
+        or norm(name).replace(" ", "") == slug.replace(" ", "")
+        or (len(slug) >= 3 and slug.replace(" ", "") == initials)  # "pup": Parents Under Pressure
     )
 
 

@@ -1,126 +1,391 @@
-"""Research-project pages: a university or research group's page about one trial.
+"""Research-project pages from any site: a university, trials unit, funder or registry page
+about one study.
 
-Reads the title, the summary, the team (roles from labels such as "Principal Investigators:"),
-funders, and the publications list; the summary's design, comparison, time points and outcome
-results are extracted later by the rules (:mod:`evidencemine.enrich`). Cookie notices and
-similar chrome are dropped.
+There is no template: the adapter reads content. The title is the first line that is not
+chrome (a site-name prefix such as "Education Endowment Foundation:" goes). Labelled values
+are read by the one label reader (:mod:`evidencemine.sources.labels`, wordings in
+``evidencemine/data/labels.toml``) in every style these pages use:
+
+- the label on its own line and the value on the next (HRA's bullet labels, ISRCTN's dates);
+- label and value on one line with no colon ("Start date 1 Sep 2009", "IRAS number 297116");
+- "Label: value", and several such pairs on one line ("Pupils: 3084 Schools: 77");
+- a heading over a section ("Aim", "Funding", "Project team", "Publications").
+
+Read: title, summary, design, sample, countries, dates (start/end, completed, submitted,
+registered, last edited, duration), team, funders, trial registration ids (ISRCTN, NCT, IRAS,
+EudraCT ... anywhere in the text) and publications. Research pages carry no ratings: an EEF
+page's cost / strength boxes are glossary text and are dropped. Chrome (skip links, menus,
+breadcrumbs, cookie banners) is removed before any adapter runs
+(:func:`evidencemine.sources.chrome.strip_chrome`); site glossaries, title prefixes and
+registry id patterns are data in ``evidencemine/data/research.toml``. The summary's design, sample,
+countries, comparison and results are extracted later by the rules
+(:mod:`evidencemine.enrich`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
 
-from evidencemine.documents.model import BlockKind, Document
+from evidencemine.countries import country_codes
+from evidencemine.documents.model import Document
 from evidencemine.errors import ParseError
 from evidencemine.models import (
     Programme,
     ProgrammeRecord,
+    RecordWarning,
+    Registration,
     Study,
+    StudyDates,
+    StudyDesign,
+    StudySample,
     TeamMember,
 )
 from evidencemine.models import (
     Section as KeptSection,
 )
 from evidencemine.references.parse import looks_like_reference, parse_reference
-from evidencemine.sources.common import PageMeta, build_record
-from evidencemine.sources.sections import (
-    Section,
-    drop_chrome,
-    is_absent,
-    labelled_fields,
-    norm,
-    split_list,
-    split_sections,
-)
+from evidencemine.sources import classify, paper
+from evidencemine.sources.chrome import choose_name, is_chrome
+from evidencemine.sources.common import MONTHS, PageMeta, build_record, slug_from_url
+from evidencemine.sources.labels import Line, Pair, document_lines, norm, read_pairs, vocabulary
+from evidencemine.sources.sections import is_absent, split_list
 
 KIND = "research-project"
-CHROME_HEADINGS = frozenset(
+SECTION_FIELDS = frozenset({"summary", "team", "funder", "publications", "role"})
+DATE_FIELDS = {
+    "start_date": "start",
+    "end_date": "end",
+    "completed": "completed",
+    "submitted": "submitted",
+    "registered": "registered",
+    "last_edited": "last_edited",
+}
+FACT_FIELDS = frozenset({"study_fact", "sponsor", "registration", "project_title"})
+RESEARCH_FIELDS = frozenset(
     {
-        "our use of cookies",
-        "cookies",
-        "necessary cookies",
-        "analytics cookies",
-        "cookie settings",
-        "cookie preferences",
-        "share this page",
-        "share",
-        "related projects",
-        "contact us",
-        "sign up to our newsletter",
-        "follow us",
+        "summary",
+        "team",
+        "role",
+        "publications",
+        "funder",
+        "sponsor",
+        "registration",
+        "design",
+        "sample",
+        "country",
+        "project_title",
+        "study_fact",
+        "duration",
+        *DATE_FIELDS,
     }
 )
-CHROME_TEXT = re.compile(
-    r"\bcookies?\b|\bprivacy (?:policy|notice)\b|^skip to (?:main )?content", re.I
+
+
+@dataclass(frozen=True, slots=True)
+class _Data:
+    glossary: tuple[str, ...]
+    image_suffixes: tuple[str, ...]
+    cookies: re.Pattern[str]
+    site_prefixes: frozenset[str]
+    registries: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@cache
+def _data() -> _Data:
+    data = classify.data_file("research")
+    return _Data(
+        glossary=tuple(norm(g) for g in data["glossary"]["prefixes"]),
+        image_suffixes=tuple(s.lower() for s in data["images"]["suffixes"]),
+        cookies=re.compile(data["cookies"]["pattern"], re.I),
+        site_prefixes=frozenset(norm(p) for p in data["title"]["site_prefixes"]),
+        registries=tuple((name, re.compile(p, re.I)) for name, p in data["registries"].items()),
+    )
+
+
+def _content_lines(document: Document) -> list[Line]:
+    """The page's lines minus what chrome removal leaves to the adapter: cookie banners, a
+    site's glossary boxes (with the bare numbers under them), link lists (two or more lines
+    ending in "|"), image texts, chrome lines inside a block."""
+    data = _data()
+    lines = [line for line in document_lines(document) if not is_chrome(line.text)]
+    kept: list[Line] = []
+    index = 0
+    cookie_section = False
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line.kind == "heading":
+            cookie_section = False
+        if data.cookies.search(line.text):
+            cookie_section = cookie_section or line.kind == "heading"
+            continue
+        if cookie_section:
+            continue
+        if line.text.rstrip().endswith("|"):
+            run = index
+            while run < len(lines) and lines[run].text.rstrip().endswith("|"):
+                run += 1
+            if run > index or (kept and kept[-1].text.rstrip().endswith("|")):
+                index = run
+                continue
+        if line.text.lower().endswith(data.image_suffixes):
+            continue
+        if norm(line.text).startswith(data.glossary):
+            while index < len(lines) and re.fullmatch(r"[\d.]+|months?", lines[index].text):
+                index += 1
+            continue
+        kept.append(line)
+    return kept
+
+
+def _absent(text: str) -> bool:
+    """Absence as registries print it too ("Nil Known", "Not provided at time of registration")."""
+    return is_absent(text) or bool(re.match(r"(?:nil|none)\b|not provided\b", text.strip(), re.I))
+
+
+# ---------------------------------------------------------------------------------------------
+# Labelled values and sections
+
+
+@dataclass(slots=True)
+class _Entry:
+    """A labelled value: the reader's pair, and the lines of its section (for labels that head
+    a section: summary, team, funders, publications, a team role)."""
+
+    pair: Pair
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def field(self) -> str:
+        return self.pair.field
+
+    @property
+    def label(self) -> str:
+        return self.pair.label
+
+    def texts(self) -> list[str]:
+        out = [self.pair.value] if self.pair.value and self.pair.same_line else []
+        out.extend(line.text for line in self.lines)
+        if self.pair.value and not self.pair.same_line and not self.lines:
+            out.append(self.pair.value)
+        return [t for t in out if t.strip()]
+
+    def text(self) -> str:
+        return " ".join(self.texts())
+
+
+def _is_reference(text: str) -> bool:
+    """A publication line: an author-year reference with its year in brackets near the start."""
+    return looks_like_reference(text) and bool(re.search(r"\((?:19|20)\d{2}[a-z]?\)", text[:150]))
+
+
+def _name_like(text: str) -> bool:
+    return len(text.split()) <= 8 and not text.rstrip().endswith((".", ":", "?"))
+
+
+@dataclass(slots=True)
+class _Read:
+    entries: list[_Entry] = field(default_factory=list)
+    free: list[Line] = field(default_factory=list)  # lines under no label
+    kept: list[tuple[str, list[Line]]] = field(default_factory=list)  # unknown headed sections
+
+    def values(self, name: str) -> list[_Entry]:
+        return [e for e in self.entries if e.field == name]
+
+    def first(self, name: str) -> str | None:
+        return next((e.text() for e in self.values(name) if e.text()), None)
+
+
+def _read(lines: list[Line]) -> _Read:
+    """Every labelled value (by :func:`read_pairs`), each section-heading label with the lines
+    under it, and the rest as free lines."""
+    read = _Read()
+    pairs = [p for p in read_pairs(lines, vocabulary()) if p.field in RESEARCH_FIELDS]
+    at: dict[tuple[int, str], list[Pair]] = {}
+    for pair in pairs:
+        at.setdefault((pair.line.index, pair.line.text), []).append(pair)
+    open_: _Entry | None = None
+    section: tuple[str, list[Line]] | None = None
+    skip_value = False
+    for line in lines:
+        here = at.get((line.index, line.text))
+        if here:
+            entries = [_Entry(p) for p in here]
+            read.entries.extend(entries)
+            last = entries[-1]
+            open_ = last if last.field in SECTION_FIELDS else None
+            skip_value = not last.pair.same_line and bool(last.pair.value)
+            section = None
+            continue
+        if skip_value:  # the next-line value the reader already took
+            skip_value = False
+            if open_ is not None:
+                open_.lines.append(line)
+            continue
+        if line.kind == "heading":
+            open_ = None
+            section = (line.text, [])
+            read.kept.append(section)
+            continue
+        if open_ is not None and open_.field == "role" and not _name_like(line.text):
+            open_ = None  # a role label takes name lines only
+        if open_ is not None:
+            open_.lines.append(line)
+            continue
+        if section is not None:
+            section[1].append(line)
+        read.free.append(line)
+    return read
+
+
+# ---------------------------------------------------------------------------------------------
+# Title
+
+
+_SITE_PREFIX = re.compile(r"^(?P<site>[^:]{3,80}?)\s*:(?P<rest>\S.*)$")
+
+
+def _title(lines: list[Line]) -> tuple[str, int] | None:
+    """The first line that is not a label, with a site-name prefix stripped; and its index
+    (of the repeat, when the next line repeats the title)."""
+    vocab, data = vocabulary(), _data()
+    for index, line in enumerate(lines):
+        if vocab.field_of(line.text) or vocab.pattern.match(line.text):
+            continue
+        text = line.text.strip()
+        nxt = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
+        if match := _SITE_PREFIX.match(text):
+            rest = match["rest"].strip()
+            if norm(match["site"]) in data.site_prefixes or norm(rest) == norm(nxt):
+                text = rest
+        skip = index + 1 if norm(nxt) == norm(text) else index
+        return text.rstrip(".").strip(), skip
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+_DMY = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})\b")
+_D_MON_Y = re.compile(r"\b(?:(\d{1,2})\s+)?([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
+_ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})(?:-(\d{2}))?\b")
+_YEAR = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
+
+
+def read_date(text: str) -> str | None:
+    """``"02/08/2021"`` → 2021-08-02 (day first, as UK sites print it); ``"1 Sep 2009"`` →
+    2009-09-01; ``"July 2018"`` → 2018-07; ``"2015"`` → 2015. None when no date."""
+    if match := _ISO.search(text):
+        return "-".join(p for p in match.groups() if p)
+    if match := _DMY.search(text):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    for match in _D_MON_Y.finditer(text):
+        named = [n for name, n in MONTHS.items() if name[:3] == match[2].lower()[:3]]
+        if not named:
+            continue
+        if match[1]:
+            try:
+                return date(int(match[3]), named[0], int(match[1])).isoformat()
+            except ValueError:
+                return None
+        return f"{match[3]}-{named[0]:02d}"
+    if match := _YEAR.match(text):
+        return match[1]
+    return None
+
+
+_SPAN = re.compile(
+    r"\bfrom\s+(?P<start>(?:[A-Z][a-z]{2,8}\s+)?(?:19|20)\d{2})\s*(?:to|until|-|–)\s*"
+    r"(?P<end>(?:[A-Z][a-z]{2,8}\s+)?(?:19|20)\d{2})\b"
 )
-SUMMARY = re.compile(
-    r"^(summary|project summary|overview|abstract|about the (?:project|study)|"
-    r"description|project description|background)$"
+
+
+def _registrations(texts: Iterable[str]) -> list[Registration]:
+    """Trial registration ids anywhere in the texts, each once, in page order."""
+    found: list[Registration] = []
+    for text in texts:
+        hits = sorted(
+            (match.start(), registry, match[1])
+            for registry, pattern in _data().registries
+            for match in pattern.finditer(text)
+        )
+        for _, registry, value in hits:
+            reg_id = f"ISRCTN{value}" if registry == "ISRCTN" else value
+            if all((r.registry, r.id) != (registry, reg_id) for r in found):
+                found.append(Registration(registry=registry, id=reg_id))
+    return found
+
+
+_FUNDED_BY = re.compile(
+    r"\b(?:is|are|was|were|being|been)?\s*(?:jointly\s+)?funded\s+by\s+(?:the\s+)?"
+    r"(?P<funder>[A-Z][^.;]*?)(?=\s*(?:,|;|\.(?:\s|$)|\s+and\s+(?:the\s+)?[a-z]|\s+under\b|"
+    r"\s+as part\b|\s+grant\b|\s+through\b|\s+to\b|$))"
 )
-TEAM = re.compile(r"^(project team|team|research team|people|investigators|staff)$")
-PUBLICATIONS = re.compile(r"^(publications?|outputs|references|key publications|papers)$")
-FUNDING = re.compile(r"^(funders?|funding|funded by|sponsors?)$")
+_FUNDED_THIS = re.compile(
+    r"\b(?P<funder>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,5})\s+"
+    r"(?:funded|funds|is funding)\s+this\s+(?:project|study|trial|research|evaluation)\b"
+)
+_FUNDER_LABEL = re.compile(r"^(?:funded by|funder:?|funding:?)\s+", re.I)
 _FUNDER_NAME = re.compile(
-    r"\b(fund|foundation|trust|council|lottery|charity|institute|"
-    r"nihr|wellcome|government|department|ministry|bank)\b",
+    r"\b(fund|foundation|trust|council|lottery|charity|institute|programme|"
+    r"nihr|wellcome|government|department|ministry|bank|nspcc)\b",
     re.I,
 )
-_STUDY_OF = re.compile(
-    r"\b(?:examined|evaluated|compared|tested|investigated|assessed)\s+(?:the\s+)?"
-    r"(?:outcomes?|effects?|effectiveness|efficacy|impact)\s+of\s+(?P<intervention>.+?)\s+"
-    r"(?:and|versus|vs\.?|compared (?:with|to))\s+(?P<comparison>.+?)\s+"
-    r"(?:for|among|in|with)\s+(?P<population>.+?)[.;]",
-    re.I,
+
+
+def _funders(texts: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for text in texts:
+        for pattern in (_FUNDED_BY, _FUNDED_THIS):
+            for match in pattern.finditer(text):
+                name = match["funder"].strip().rstrip(",")
+                if name and name not in out:
+                    out.append(name)
+    return out
+
+
+_PERSON_WORDS = (
+    r"(?:(?:Dr|Prof|Professor|Mr|Mrs|Ms|Miss)\.?\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}"
 )
-_FUNDED_BY = re.compile(r"^(?:funded by|funder:?|funding:?)\s+", re.I)
-MARKERS = {
-    "summary",
-    "project team",
-    "publications",
-    "principal investigators",
-    "principal investigator",
-    "funder",
-    "funders",
-    "project summary",
-    "research team",
-    "outputs",
-    "co-investigators",
-    "research fellow",
-    "senior research fellow",
-}
+_DIRECTED = re.compile(
+    rf"\b(?P<verb>directed|led|managed|coordinated|supervised)\s+by\s+(?P<name>{_PERSON_WORDS})"
+)
+_CO_INV = re.compile(
+    r"\b(?P<role>co-investigators?|investigators?|researchers?)\s+(?:are|is|were|was|include)\s+"
+    r"(?P<names>[A-Z][^.;]*)"
+)
+_ROLE_OF = {"directed": "director", "led": "lead", "managed": "manager"}
 
 
-def detect(document: Document) -> float:
-    keys = {norm(b.label if b.kind is BlockKind.LABEL_VALUE else b.text) for b in document.blocks}
-    found = len(MARKERS & keys)
-    title = next((b.text for b in document.blocks if b.kind is BlockKind.HEADING), "")
-    trial = bool(re.search(r"\b(trial|study|project|evaluation)\b", title, re.I))
-    return 0.7 if found >= 2 else 0.4 if found == 1 and trial else 0.0
+def _team_from_text(texts: Iterable[str]) -> list[TeamMember]:
+    """ "The project is directed by Professor A B ... co-investigators are C D and E F."""
+    team: list[TeamMember] = []
+    for text in texts:
+        text = re.sub(r"\band(?=[A-Z])", "and ", text)  # "andPam" in some captures
+        for match in _DIRECTED.finditer(text):
+            name = re.sub(r"\s+(?:from|at|of)$", "", match["name"])
+            team.append(TeamMember(name=name, role=_ROLE_OF.get(match["verb"], match["verb"])))
+        for match in _CO_INV.finditer(text):
+            role = _role(match["role"])
+            for name in split_list(match["names"]):
+                if re.fullmatch(_PERSON_WORDS, name):
+                    team.append(TeamMember(name=name, role=role))
+    return team
 
 
 def _role(label: str) -> str:
     role = norm(label)
-    return re.sub(r"(investigator|fellow|member|officer|lead|manager)s\b", r"\1", role)
-
-
-def _team(section: Section, programme: Programme) -> None:
-    labelled = set()
-    for _key, block, tail in labelled_fields(section.blocks):
-        names = [block.text] if block.text else [b.text for b in tail]
-        for text in names:
-            labelled.add(id(text))
-            for name in split_list(text):
-                programme.team.append(TeamMember(name=name, role=_role(block.label or "")))
-        labelled.update(id(b) for b in tail)
-    for block in section.blocks:
-        kinds = (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
-        free = block.kind in kinds and id(block) not in labelled and block.text
-        if not free or len(block.text.split()) > 12:
-            continue
-        if _FUNDER_NAME.search(block.text):
-            programme.funders.append(_FUNDED_BY.sub("", block.text).strip())
-        elif member := _person(block.text):
-            programme.team.append(member)
+    role = re.sub(r"(investigator|fellow|member|officer|lead|manager|researcher)s\b", r"\1", role)
+    return "contact" if role == "contact name" else role
 
 
 # "Dr Ana Costa, principal investigator", "Tom Reid (research assistant)", "Jo Bloggs – PI"
@@ -140,61 +405,216 @@ def _person(text: str) -> TeamMember | None:
     return TeamMember(name=match["name"], role=_role(match["role"]) if match["role"] else None)
 
 
+def _sample_text(entries: list[_Entry]) -> str | None:
+    """ "Pupils: 3084", "Schools: 77" → "3084 pupils, 77 schools"; other values as printed."""
+    parts: list[str] = []
+    for entry in entries:
+        value = entry.text()
+        if not value or _absent(value):
+            continue
+        if re.fullmatch(r"[\d,]+", value.strip()):
+            parts.append(f"{value.strip()} {entry.label.lower()}")
+        else:
+            parts.append(value)
+    return ", ".join(parts) or None
+
+
+_STUDY_OF = re.compile(
+    r"\b(?:examined|evaluated|compared|tested|investigated|assessed)\s+(?:the\s+)?"
+    r"(?:outcomes?|effects?|effectiveness|efficacy|impact)\s+of\s+(?P<intervention>.+?)\s+"
+    r"(?:and|versus|vs\.?|compared (?:with|to))\s+(?P<comparison>.+?)\s+"
+    r"(?:for|among|in|with)\s+(?P<population>.+?)[.;]",
+    re.I,
+)
+
+
+def _summary_facts(programme: Programme) -> None:
+    """ "This study examined the outcomes of X and Y for Z": intervention, comparison and
+    population as printed."""
+    if programme.summary and (match := _STUDY_OF.search(programme.summary)):
+        programme.intervention = match["intervention"].strip()
+        programme.comparison = match["comparison"].strip()
+        programme.population = match["population"].strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+
+
 class _ProjectParser:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.meta = PageMeta(document)
-        self.sections = drop_chrome(split_sections(document.blocks), CHROME_HEADINGS, CHROME_TEXT)
+        self.lines = _content_lines(document)
+        self.warnings: list[RecordWarning] = []
+        self.body: list[Line] = []
 
     def parse(self) -> ProgrammeRecord:
-        title = next((s.heading for s in self.sections if s.heading), self.document.title)
-        if not title:
+        found = _title(self.lines)
+        if found is None:
             raise ParseError("no project title on the page", source=self.document.origin)
+        title, index = found
+        self.body = body = self.lines[index + 1 :]
+        read = _read(body)
         programme = Programme(name=title)
         study = Study(label=title, number=1)
-        kept: list[KeptSection] = []
-        for section in self.sections:
-            self._section(section, programme, study, kept)
-        programme.sections = kept
-        self._summary_facts(programme)
-        return build_record(self.document, self.meta, KIND, programme, [study])
-
-    def _section(
-        self, section: Section, programme: Programme, study: Study, kept: list[KeptSection]
-    ) -> None:
-        key = section.key
-        paragraphs = [
-            b.text
-            for b in section.blocks
-            if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and b.text
+        texts = [line.text for line in self.lines]
+        texts += [f"{e.label} {e.text()}" for e in read.entries if e.field == "registration"]
+        study.registrations = _registrations(texts)
+        self._slug_check(title, study, self.lines[index])
+        self._summary(read, programme)
+        _summary_facts(programme)
+        self._team(read, programme)
+        self._funders(read, programme)
+        self._publications(read, study)
+        self._study_fields(read, study)
+        programme.sections = [
+            KeptSection(heading=heading, text="\n".join(line.text for line in lines))
+            for heading, lines in read.kept
+            if lines
         ]
-        if SUMMARY.match(key) or (section.level == 1 and paragraphs and not programme.summary):
-            if paragraphs:
-                programme.summary = " ".join(paragraphs)
-        elif TEAM.match(key):
-            _team(section, programme)
-        elif FUNDING.match(key):
-            programme.funders.extend(p for p in paragraphs if not is_absent(p))
-        elif PUBLICATIONS.match(key):
-            for block in section.blocks:
-                if looks_like_reference(block.text):
+        record = build_record(self.document, self.meta, KIND, programme, [study])
+        record.warnings.extend(self.warnings)
+        return record
+
+    def _slug_check(self, title: str, study: Study, line: Line) -> None:
+        """The page's title wins over the URL slug; a disagreement is a warning (not when the
+        slug is one of the page's registration ids, as on a registry)."""
+        slug = slug_from_url(self.meta.url) or ""
+        if slug.upper() in {r.id.upper() for r in study.registrations}:
+            return
+        choice = choose_name(title, self.meta.url)
+        if choice.note:
+            self.warnings.append(
+                RecordWarning(code="name-slug-disagree", place=line.place, message=choice.note)
+            )
+
+    def _summary(self, read: _Read, programme: Programme) -> None:
+        labelled = [e.text() for e in read.values("summary") if e.text()]
+        if labelled:
+            programme.summary = " ".join(labelled)
+            return
+        free = [
+            line.text
+            for line in read.free
+            if len(line.text.split()) >= 8 and not _is_reference(line.text)
+        ]
+        if free:
+            programme.summary = " ".join(free[:8])
+
+    def _team(self, read: _Read, programme: Programme) -> None:
+        for entry in read.entries:
+            if entry.field == "role":
+                role = _role(entry.label)
+                for text in entry.texts():
+                    for name in split_list(text):
+                        programme.team.append(TeamMember(name=name, role=role))
+            elif entry.field == "team":
+                for text in entry.texts():
+                    if len(text.split()) > 12:
+                        programme.team.extend(_team_from_text([text]))
+                    elif _FUNDER_NAME.search(text):
+                        programme.funders.append(_FUNDER_LABEL.sub("", text).strip())
+                    elif member := _person(text):
+                        programme.team.append(member)
+        if not programme.team:
+            programme.team.extend(_team_from_text(line.text for line in self.body))
+
+    def _funders(self, read: _Read, programme: Programme) -> None:
+        for entry in read.values("funder"):
+            for text in entry.texts():
+                if _absent(text):
+                    continue
+                named = _funders([text])
+                if named:
+                    programme.funders.extend(named)
+                elif len(text.split()) <= 12:
+                    programme.funders.append(_FUNDER_LABEL.sub("", text).strip())
+        if not programme.funders:
+            programme.funders.extend(_funders(line.text for line in self.body))
+        programme.funders = list(dict.fromkeys(programme.funders))
+
+    def _publications(self, read: _Read, study: Study) -> None:
+        for entry in read.values("publications"):
+            for line in entry.lines:
+                block = self.document.blocks[line.index]
+                if looks_like_reference(line.text):
                     study.references.append(
                         parse_reference(
-                            block.text,
+                            line.text,
                             italic=block.italic,
-                            links=[link.url for link in block.links],
+                            links=[link.url for link in line.links],
                         )
                     )
-        elif section.heading and section.text().strip():
-            kept.append(KeptSection(heading=section.heading, text=section.text()))
 
-    def _summary_facts(self, programme: Programme) -> None:
-        if programme.summary and (match := _STUDY_OF.search(programme.summary)):
-            programme.intervention = match["intervention"].strip()
-            programme.comparison = match["comparison"].strip()
-            programme.population = match["population"].strip()
+    def _study_fields(self, read: _Read, study: Study) -> None:
+        design = read.first("design")
+        if design and not _absent(design):
+            study.design = StudyDesign(value="other", label=design)  # the rules read the label
+        sample = _sample_text(read.values("sample"))
+        if sample:
+            study.sample = StudySample(text=sample)
+        countries = read.first("country")
+        if countries and not _absent(countries):
+            study.country_text = [countries]
+            study.countries = country_codes(countries)
+        dates = StudyDates()
+        for key, name in DATE_FIELDS.items():
+            value = read.first(key)
+            if value:
+                setattr(dates, name, read_date(value))
+        dates.duration = read.first("duration")
+        if not (dates.start or dates.end):
+            for line in read.free:
+                if span := _SPAN.search(line.text):
+                    dates.start, dates.end = read_date(span["start"]), read_date(span["end"])
+                    break
+        if dates != StudyDates():
+            study.dates = dates
+        for entry in read.entries:
+            value = entry.text()
+            if entry.field in FACT_FIELDS and value and not _absent(value):
+                study.fields.setdefault(entry.label, value)
+
+
+def detect(document: Document) -> float:
+    """How much the page reads as a research-project page: registration ids, research labels,
+    research words; zero for a guidebook page (it carries a guidebook anchor)."""
+    if classify.is_guidebook(document):
+        return 0.0
+    lines = _content_lines(document)
+    read = _read(lines)
+    fields = {e.field for e in read.entries} - {"study_fact"}
+    score = 0.15 * len(fields)
+    text = "\n".join(line.text for line in lines[:200])
+    if _registrations([text]):
+        score += 0.5
+    if re.search(r"\b(?:trial|study|evaluation|project|research)\b", text, re.I):
+        score += 0.15
+    if _STUDY_REF.search(text):
+        score += 0.2
+    if _STUDY_CONDUCT.search(text):
+        score += 0.15
+    if re.search(r"\b(?:randomi[sz]ed|controlled trial|pilot|evaluation|cohort)\b", text, re.I):
+        score += 0.1
+    if _funders([text]) or _team_from_text([text]):
+        score += 0.15
+    if paper.detect(document) >= 0.45:  # a paper's abstract and methods: the paper adapter's
+        return min(score, 0.4)
+    return min(score, 0.85)
+
+
+_STUDY_REF = re.compile(
+    r"\b(?:this|the|our)\s+(?:[\w,'’-]+\s+){0,5}?(?:study|trial|evaluation|project)\b", re.I
+)
+_STUDY_CONDUCT = re.compile(
+    r"\b(?:t(?:ake|ook|aking) part|were (?:randomly )?(?:allocated|assigned)|were put into|"
+    r"follow(?:ed|ing)? up|follow-?ups?|participants were|data will be collected|"
+    r"will be recruited|we invited|were recruited|will involve \d+)\b",
+    re.I,
+)
 
 
 def parse_research_project_page(document: Document) -> ProgrammeRecord:
-    """Parse a research-project page about one trial into a programme record with one study."""
+    """Parse a research-project page about one study into a programme record with one study."""
     return _ProjectParser(document).parse()
