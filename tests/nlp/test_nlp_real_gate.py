@@ -28,7 +28,10 @@ FLOORS: dict[tuple[str, str, str], float] = {
     ("pubmed2019_study_design", "design", "protocol_f1"): 0.60,
     ("pico_rct_abstracts", "sample_size", "hit"): 0.82,
     ("pico_rct_abstracts", "sample_size", "precision"): 0.87,
-    ("pico_rct_abstracts", "countries", "f1"): 0.72,
+    # f1 over documents whose expert locations name a country (0.74 -> 0.94 with the site
+    # rules; the measure was over every document before); precision over every document
+    ("pico_rct_abstracts", "countries", "f1"): 0.92,
+    ("pico_rct_abstracts", "countries", "precision_all_docs"): 0.60,
     ("ebmnlp_dev_crowd", "sample_size", "hit"): 0.87,
     ("ebmnlp_dev_crowd", "sample_size", "precision"): 0.92,
     ("ebmnlp_train_crowd", "sample_size", "hit"): 0.85,

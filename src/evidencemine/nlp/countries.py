@@ -23,6 +23,26 @@ _ORIGIN_RE = re.compile(
 )
 _CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d\b)[^()]*\)")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# up to four capitalised words, then a noun that makes the whole a name
+_NAME_TAIL_RE = re.compile(
+    r"(?:[ -]+(?:[A-Z][\w'’&-]*|of|and|for|on|the|&)){0,4}?[ -]+(?:Society|Association|"
+    r"Registry|Register|Alliance|Agency|Administration|Foundation|Scale|Score|Criteria|"
+    r"Classification|Questionnaire|Index|Inventory|Journal|Board|Commission|Federation|"
+    r"College|Academy|Centers)\b"
+)
+_GROUP_TAIL_RE = re.compile(r"(?:\s+(?:[A-Z][\w-]*|and|&)){1,6}\s+(?:Trials\s+)?Group\b")
+_AND_COUNTRY_RE = re.compile(r"\s+(?:and|&)\s+$")
+_FUNDING_RE = re.compile(
+    r"\b(?:funded|funding|grants?\b|supported by|sponsored|sponsor\b|registered|registry|"
+    r"registration|trial number|identifier|ClinicalTrials\.gov|ISRCTN|copyright|©|all rights "
+    r"reserved|published by|printed in)",
+    re.IGNORECASE,
+)
+_PERSON_NAMEABLE = frozenset(
+    ["Holland", "Jordan", "Chad", "Georgia", "Israel", "India", "Kenya", "Chile", "Trinidad"]
+)
+_GIVEN_NAME_RE = re.compile(r"(?:\b[A-Z]\.\s*|\b[A-Z][a-z]+\s+(?:[A-Z]\.\s*)?)$")
+_AUTHOR_TAIL_RE = re.compile(r"\s*(?:et al|,\s*[A-Z]\.|\s+[A-Z]{1,2}\b,|\s+and\s+[A-Z][a-z]+\b,)")
 _SETTING_NOUNS = frozenset(
     [
         "sample",
@@ -85,13 +105,36 @@ def _demonym_ok(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     after = view.text[hit.end : hit.end + 60]
     if after.startswith(("-", "–")):
         return False
-    words = [w.lower() for w in _WORD_RE.findall(after)[:3]]
+    if _GROUP_TAIL_RE.match(after):
+        return True  # "the Austrian Breast and Colorectal Cancer Study Group"
+    words = [w.lower() for w in _WORD_RE.findall(after)[:6]]
+    words = words[:6] if words[:1] == ["and"] else words[:3]  # "Australian and New Zealand sites"
     return any(w in nouns or w in _SETTING_NOUNS for w in words)
+
+
+def _names_something_else(view: TextView, hit: Hit) -> bool:
+    """The country word is part of a name: an organisation, registry, journal or scale
+    ("Japan Clinical Oncology Group", "Glasgow Prognostic Score", "Arizona Sexual Experience
+    Scale"), a funding or registration line, or a person ("J. Holland", "Holland et al")."""
+    sentence = view.sentences[hit.sent]
+    after = view.text[hit.end : min(sentence.end, hit.end + 80)]
+    if _NAME_TAIL_RE.match(after):
+        return True
+    if _FUNDING_RE.search(view.text, sentence.start, sentence.end):
+        return True
+    word = view.text[hit.start : hit.end]
+    if word in _PERSON_NAMEABLE:
+        before = view.text[max(sentence.start, hit.start - 30) : hit.start]
+        if _GIVEN_NAME_RE.search(before) or _AUTHOR_TAIL_RE.match(after):
+            return True
+    return False
 
 
 def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     sentence = view.sentences[hit.sent]
     if sentence.background and len(view.sentences) > 1:
+        return False
+    if _names_something_else(view, hit):
         return False
     if "affiliation" in sentence.flags and "study" not in sentence.flags:
         return False
@@ -116,7 +159,14 @@ def find_countries(view: TextView, design: str | None = None) -> list[dict[str, 
         h for h in view.label_hits("COUNTRY") if not _vetoed(h, vetoes) and _counts(view, h, nouns)
     ]
     if any(h.kind != "demonym" for h in hits):
-        hits = [h for h in hits if h.kind != "demonym"]
+        # a demonym joined to a country name still counts: "Australian and New Zealand sites"
+        starts = {h.start for h in hits if h.kind != "demonym"}
+        hits = [
+            h
+            for h in hits
+            if h.kind != "demonym"
+            or any(_AND_COUNTRY_RE.fullmatch(view.text[h.end : s]) for s in starts if s > h.end)
+        ]
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for hit in hits:

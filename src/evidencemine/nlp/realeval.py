@@ -30,9 +30,12 @@ Metrics (all micro-averaged over the documents of a half):
   predicted total / labelled documents; ``answered_unlabelled`` counts predictions on
   documents with no gold number (reported, not scored: annotators do not label every total).
 - country: gold = the ISO codes that the expert ``location`` spans name (country names,
-  aliases, demonyms and places of the country table); precision/recall/F1 of predicted codes
-  over all documents (a predicted country in a document whose locations name none is a
-  false positive).
+  aliases, demonyms and places of the country table, longest match, NOT_COUNTRY phrases
+  excluded: "British Columbia" is CA, "North America" none). ``precision``/``recall``/``f1``
+  over the documents whose locations name a country (the annotators did not label every
+  site, so a country predicted where they labelled none is not scored there);
+  ``precision_all_docs`` counts every predicted code in every document, the false positives
+  of "none when no site is named" included.
 - outcomes: gold = the distinct ``Outcome`` span texts; one-to-one fuzzy matching
   (:func:`~evidencemine.nlp.evaluate.match_outcomes`); precision/recall/F1.
 - time points: gold = the months named by the ``TimeFrame`` spans (each number with a unit
@@ -227,19 +230,23 @@ def timeframe_months(span: str) -> set[float]:
 @dataclass(frozen=True)
 class _CountryTable:
     patterns: list[tuple[re.Pattern[str], str]]
+    vetoes: list[re.Pattern[str]]
 
 
 def _country_table(patterns_dir: Path) -> _CountryTable:
     rules = cached_rules(str(patterns_dir.resolve()))
     table = []
+    vetoes = []
     for rule in rules.rules:
-        if rule.label != "COUNTRY":
+        if rule.label not in ("COUNTRY", "NOT_COUNTRY"):
             continue
         flags = 0 if rule.cased else re.IGNORECASE
-        table.append(
-            (re.compile(rf"(?<![\w-]){re.escape(rule.pattern)}(?![\w])", flags), rule.value)
-        )
-    return _CountryTable(table)
+        regex = re.compile(rf"(?<![\w-]){re.escape(rule.pattern)}(?![\w])", flags)
+        if rule.label == "COUNTRY":
+            table.append((regex, rule.value))
+        else:
+            vetoes.append(regex)
+    return _CountryTable(table, vetoes)
 
 
 def location_codes(spans: Sequence[str], table: _CountryTable) -> set[str]:
@@ -248,9 +255,16 @@ def location_codes(spans: Sequence[str], table: _CountryTable) -> set[str]:
     for span in spans:
         if span.lower().startswith("non-"):
             continue
-        for regex, code in table.patterns:
-            if regex.search(span):
-                codes.add(code)
+        found = [(m.start(), m.end(), code) for regex, code in table.patterns
+                 for m in regex.finditer(span)]  # fmt: skip
+        vetoed = [(m.start(), m.end()) for regex in table.vetoes for m in regex.finditer(span)]
+        for start, end, code in found:
+            longer = [
+                (s, e) for s, e, _ in found if s <= start and end <= e and e - s > end - start
+            ]
+            if longer or any(s <= start and end <= e for s, e in vetoed):
+                continue  # "British Columbia" is CA only; "North America" is no country
+            codes.add(code)
     return codes
 
 
@@ -332,15 +346,22 @@ def score_sample_size(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> di
 def score_countries(
     docs: Sequence[RealDoc], pred: Sequence[Extraction], table: _CountryTable
 ) -> dict[str, Any]:
-    tp = n_pred = n_gold = with_gold = 0
+    tp = n_pred = n_gold = with_gold = pred_all = 0
     for d, p in zip(docs, pred, strict=True):
         gold = location_codes(d.gold.get("locations", []), table)
         predicted = {c.code for c in p.countries}
+        pred_all += len(predicted)
+        if not gold:
+            continue
         tp += len(gold & predicted)
         n_pred += len(predicted)
         n_gold += len(gold)
-        with_gold += bool(gold)
-    return {"docs_with_country": with_gold, **_prf(tp, n_pred, n_gold)}
+        with_gold += 1
+    return {
+        "docs_with_country": with_gold,
+        **_prf(tp, n_pred, n_gold),
+        "precision_all_docs": round(tp / pred_all, 4) if pred_all else 0.0,
+    }
 
 
 def score_outcomes(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
