@@ -32,7 +32,7 @@ FLOORS: dict[tuple[str, str, str], float] = {
     # rules; the measure was over every document before); precision over every document
     ("pico_rct_abstracts", "countries", "f1"): 0.92,
     ("pico_rct_abstracts", "countries", "precision_all_docs"): 0.60,
-    ("ebmnlp_dev_crowd", "sample_size", "hit"): 0.87,
+    ("ebmnlp_dev_crowd", "sample_size", "hit"): 0.88,
     ("ebmnlp_dev_crowd", "sample_size", "precision"): 0.92,
     ("ebmnlp_train_crowd", "sample_size", "hit"): 0.85,
     ("ebmnlp_train_crowd", "sample_size", "precision"): 0.92,

@@ -44,7 +44,9 @@ _TENS_WORDS = "|".join(TENS)
 _BELOW_100 = rf"(?:(?:{_TENS_WORDS})(?:[- ](?:{_UNIT_WORDS}))?|(?:{_UNIT_WORDS}))"
 _BELOW_1000 = rf"(?:{_BELOW_100}(?:\s+hundred(?:\s+(?:and\s+)?{_BELOW_100})?)?)"
 WORD_NUMBER = rf"(?:{_BELOW_1000}(?:\s+thousand(?:\s*,?\s+(?:and\s+)?{_BELOW_1000})?)?)"
-DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+# "1,234", "13 388" (a space or thin space between groups of three), "76"
+DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d.,])|\d+)"
+_SPACE_GROUPED_RE = re.compile(r"\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+")
 # The look-ahead lets the regex engine skip, cheaply, every position that cannot start a number.
 NUMBER_START = r"(?=[0-9otfsenzOTFSENZ])"
 NUMBER = rf"(?:{NUMBER_START}(?:{DIGIT_NUMBER}|{WORD_NUMBER}))"
@@ -108,6 +110,8 @@ def parse_int(text: str) -> int | None:
     number word or not a number at all."""
     if text.isdigit() and text.isascii() and len(text) <= _EXACT_DIGITS:
         return int(text)
+    if _SPACE_GROUPED_RE.fullmatch(text):
+        return int(re.sub(r"\D", "", text))
     if text.isalpha():
         lower = text.lower()
         word = _WORD_VALUES.get(lower)

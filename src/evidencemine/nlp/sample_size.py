@@ -21,7 +21,7 @@ from typing import Any
 from evidencemine.nlp.numbers import NUMBER, matches_at, parse_int
 from evidencemine.nlp.view import TextView, ends_with_match
 
-_NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
+_NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+≤≥-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
 _N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
 _FOLLOW_RE = re.compile(r"\s*([A-Za-z][A-Za-z'’\-–]*|[^\sA-Za-z])")
 _SUBGROUP_RE = re.compile(
@@ -118,8 +118,58 @@ _BREAK_WORDS = frozenset(
 )
 # Words that a number labels rather than counts ("type 2", "grade 3", "stage II").
 _LABEL_WORDS = frozenset(["type", "grade", "stage", "class", "phase", "level", "step"])
+_ID_PREFIX_RE = re.compile(r"\b([A-Z][A-Z0-9-]{1,7})\s+$")
+_HEADINGS = frozenset(
+    [
+        "METHODS",
+        "METHOD",
+        "RESULTS",
+        "RESULT",
+        "BACKGROUND",
+        "CONCLUSIONS",
+        "CONCLUSION",
+        "OBJECTIVE",
+        "OBJECTIVES",
+        "AIMS",
+        "AIM",
+        "DESIGN",
+        "SETTING",
+        "SETTINGS",
+        "PATIENTS",
+        "PARTICIPANTS",
+        "SUBJECTS",
+        "INTERVENTIONS",
+        "INTERVENTION",
+        "MEASUREMENTS",
+        "FINDINGS",
+        "INTRODUCTION",
+        "PURPOSE",
+        "MATERIALS",
+        "AND",
+        "ABSTRACT",
+        "SUMMARY",
+        "CONTEXT",
+        "DISCUSSION",
+        "SAMPLE",
+        "POPULATION",
+    ]
+)
+_RATIO_PREFIX_RE = re.compile(r"\b(?:1|one)\s+(?:in|out of)\s+$", re.IGNORECASE)
+_PLANNED_RE = re.compile(
+    r"\b(?:planned|plan to|target(?:ed)?|aim(?:ed)? to|intended|calculated|required|needed|"
+    r"would (?:be )?(?:need|require)|power(?:ed)?|sample size of|up to)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+_DENOMINATOR_RE = re.compile(
+    r"\d[\d,]*\s+(?:\([^()]{0,12}\)\s+)?(?:out\s+)?of\s+(?:the\s+|all\s+)?$", re.IGNORECASE
+)
+_TRIALS_AFTER_RE = re.compile(
+    r"(?:,?\s*(?:\([^()]*\)|[\w-]+)){0,4}?,?\s*(?:trials|studies|RCTs)\b", re.IGNORECASE
+)
 _YEAR_PREFIX_RE = re.compile(
-    r"(?:\b(?:in|since|during|from|between|by|until|to|and|of|the|early|late|mid|year|years)"
+    r"(?:\b(?:in|since|during|from|between|by|until|to|and|of|the|early|late|mid|year|years|"
+    r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|"
+    r"september|oct|october|nov|november|dec|december)"
     r"|[,(–-])\s*$",
     re.IGNORECASE,
 )
@@ -151,7 +201,7 @@ _CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
 _TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
 # The longest text before "\s*$" each tail pattern can match (all end in a non-space
 # character), so a search needs to start no earlier than that before the window's last word.
-_YEAR_PREFIX_LONGEST = len("between")
+_YEAR_PREFIX_LONGEST = len("september")
 _AGE_PREFIX_LONGEST = len("younger than")
 _TOTAL_OF_LONGEST = len("total sample of")
 
@@ -261,11 +311,21 @@ def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
     return None
 
 
+def _is_trial_name(text: str, start: int) -> bool:
+    m = _ID_PREFIX_RE.search(text, max(0, start - 12), start)
+    return m is not None and m.group(1) not in _HEADINGS
+
+
 def _skip_number(view: TextView, start: int, value: int, raw: str) -> bool:
     if value < 2 or value > 1_000_000 or raw.lower() == "one":
         return True
+    if raw[0] == "0" or (len(raw) >= 3 and raw.isdigit() and _is_trial_name(view.text, start)):
+        return True  # "GRISO 053", "EORTC 10001", "SWOG 0307": a trial's name, not a count
     source, context = _context_of(view)
     prefix = source[max(0, start - 30) : start]
+    if _RATIO_PREFIX_RE.search(prefix):
+        return True  # "1 in 10 women"
+
     if ends_with_match(context.age_prefix, prefix, _AGE_PREFIX_LONGEST):
         return True
     is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2035
@@ -393,6 +453,8 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
         unit = _unit_after(view, m.end("n"))
         if unit is False or (isinstance(unit, tuple) and unit[1] != "participant"):
             continue
+        if _TRIALS_AFTER_RE.match(view.text, m.end()):
+            continue  # "data from 2 randomized, placebo-controlled trials"
         found.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-count-verb"))
     return found
 
@@ -423,6 +485,10 @@ def _score(view: TextView, cand: Candidate) -> None:
         cand.score += 3
     if sentence.background:
         cand.score -= 4
+    if _PLANNED_RE.search(source, max(sentence.start, cand.start - 60), cand.start):
+        cand.score -= 3  # "planned to enrol 816 patients": a target, not the sample
+    if _DENOMINATOR_RE.search(source, max(sentence.start, cand.start - 30), cand.start):
+        cand.score -= 3  # "31 of 322 eligible women": the 31 took part
     if cand.rule == "sample-count-verb" and analysed and not enrol:
         cand.role = "analysed"
 
