@@ -157,6 +157,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_FAILED if result.problems else EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from evidencemine.report import ReportError, build_report
+
+    try:
+        result = build_report(args.dir, args.to)
+    except (ReportError, OSError) as err:
+        _err(str(err))
+        return EXIT_FAILED
+    for problem in result.problems:
+        _err(f"skipped {problem}")
+    if not args.quiet:
+        print(f"report: {result.index}")
+    return EXIT_FAILED if result.problems else EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run ``python -m evidencemine.flows.serve`` in a child process of its own session (the
     library stays free of Prefect). SIGTERM and SIGINT are passed on to the child; when it
@@ -286,6 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", type=Path, help="file or folder to write (default: OUTPUT_DIR/export/)")
     p.add_argument("--quiet", action="store_true", help="no summary")
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("report", help="a static HTML evidence report of an output folder")
+    p.add_argument("dir", type=Path, metavar="OUTPUT_DIR")
+    p.add_argument("--to", type=Path, help="site folder (default: OUTPUT_DIR/report/)")
+    p.add_argument("--quiet", action="store_true", help="no summary")
+    p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("schema", help="print the programme-evidence JSON Schema")
     p.set_defaults(handler=cmd_schema)

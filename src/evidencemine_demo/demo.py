@@ -97,8 +97,12 @@ def run_demo(settings: Settings, *, progress: Callable[[str], None] | None = Non
     print(summary_table(report))
     print(summary_table(manual).split("\n\n")[0].split("\n", 1)[1])
     out = Path(settings.output.dir)
+    from evidencemine.report import build_report
+
+    site = build_report(out).index
     print(
         f"\nrecords: {out / 'programmes'}\nindex:   {out / 'index.json'}\nreports: {out / 'runs'}"
+        f"\nreport:  {site}"
     )
     failed = report["counts"]["failed"] + manual["counts"]["failed"]
     return 1 if failed else 0

@@ -46,9 +46,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nguidebook-pipeline (sample site):\n" + summary_table(report))
     print("\nreingest (by hand):\n" + summary_table(manual).split("\n\n")[0])
     out = settings.output.dir
+    from evidencemine.report import build_report
+
+    site = build_report(out).index  # the pipeline flow built one; this adds the re-ingestion
     print(
         f"\nrecords:     {out / 'programmes'}\nindex:       {out / 'index.json'}\n"
-        f"run reports: {report_path(report)}\n             {report_path(manual)}"
+        f"run reports: {report_path(report)}\n             {report_path(manual)}\n"
+        f"report:      {site}"
     )
     return 1 if report["counts"]["failed"] or manual["counts"]["failed"] else 0
 

@@ -110,8 +110,15 @@ def test_flows_pipeline_report_json_artifact_and_library_logs(flow_settings: Set
         logs = client.read_logs(
             log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
         )
-    (artifact,) = artifacts
+    (artifact,) = [a for a in artifacts if a.key != "evidence-report"]
     assert artifact.key == "guidebook-run-report" and artifact.type == "markdown"
+    (link,) = [
+        a for a in artifacts if a.key == "evidence-report"
+    ]  # Prefect stores links as markdown
+    site_index = Path(report["output_dir"]) / "report" / "index.html"
+    assert f"({site_index.as_uri()})" in link.data
+    html = site_index.read_text("utf-8")
+    assert all(p["id"] in html for p in saved["programmes"] if p["status"] == "written")
     assert str(report_path(report)) in artifact.data
     assert "## Errors (2)" in artifact.data and "withdrawn-programme" in artifact.data
     assert any(

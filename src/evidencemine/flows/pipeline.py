@@ -28,7 +28,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from evidencemine.errors import is_transient as library_is_transient
-from evidencemine.flows.run_report import publish_report
+from evidencemine.flows.run_report import publish_report, publish_site
 from evidencemine.flows.runners import TaskRunners, run_settings, task_runners
 from evidencemine.http import HttpClient
 from evidencemine.models import ProgrammeRecord
@@ -151,6 +151,11 @@ def report_run(state: RunState, client: HttpClient | None) -> dict[str, Any]:
     return report
 
 
+@task(name="build report", task_run_name="build the HTML evidence report", cache_policy=NO_CACHE)
+def build_site(report: dict[str, Any]) -> str:
+    return str(publish_site(report))
+
+
 # the flow's steps -------------------------------------------------------------------------
 
 
@@ -215,7 +220,9 @@ def finish_pages(
     records = resolve(quote(state), quote(client))
     records = extract_all(records, runners, state.options.nlp)
     write(quote(state), quote(records))
-    return report_run(quote(state), quote(client))
+    report = report_run(quote(state), quote(client))
+    build_site(report)
+    return report
 
 
 def api_url() -> str:

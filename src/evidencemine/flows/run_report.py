@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 
 ARTIFACT_KEYS = {"run": "guidebook-run-report", "ingest": "reingest-report"}
+SITE_ARTIFACT_KEY = "evidence-report"
 
 
 def _cell(value: Any) -> str:
@@ -79,3 +80,19 @@ def publish_report(report: dict[str, Any]) -> UUID:
     return create_markdown_artifact(  # type: ignore[return-value]
         markdown=report_markdown(report), key=key, description=description
     )
+
+
+def publish_site(report: dict[str, Any]) -> Path:
+    """Build the HTML evidence report of the run's output folder (``<output>/report``) and
+    link it as an artifact of the current flow run; returns the index page."""
+    from evidencemine.report import build_report
+
+    result = build_report(report["output_dir"])
+    pages = len(result.pages)
+    create_link_artifact(
+        link=result.index.as_uri(),
+        link_text=f"Evidence report ({result.index})",
+        key=SITE_ARTIFACT_KEY,
+        description=f"static HTML, {pages} pages, built after run {report['run_id']}",
+    )
+    return result.index
