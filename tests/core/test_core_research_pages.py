@@ -157,6 +157,9 @@ def test_show_menu_chrome_and_a_slug_that_names_something_else() -> None:
     assert "play and talk" in (warning.message or "") and "name wins" in (warning.message or "")
     (study,) = record.studies
     assert study.dates is not None and (study.dates.start, study.dates.end) == ("2016", "2020")
+    # who the study took, from "we invited 240 families" (not the three centres they came from)
+    assert study.sample is not None and study.sample.text == "240 families"
+    assert study.sample.size is not None and study.sample.size.total == 240
 
 
 @pytest.mark.parametrize("ext", ["txt", "html"])

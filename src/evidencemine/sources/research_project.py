@@ -405,6 +405,25 @@ def _person(text: str) -> TeamMember | None:
     return TeamMember(name=match["name"], role=_role(match["role"]) if match["role"] else None)
 
 
+_RECRUITED = re.compile(
+    r"\b(?:will\s+(?:involve|recruit|enrol|include)|involved|recruited|(?:we\s+)?invited|"
+    r"enrolled|randomi[sz]ed)\s+(?:a total of\s+|around\s+|about\s+|approximately\s+)?"
+    r"(?P<n>\d[\d,]*)\s+(?P<unit>(?:[a-z-]+\s+){0,2}?(?:families|parents|carers|caregivers|"
+    r"children|mothers|fathers|pupils|students|schools|participants|young people|infants|"
+    r"babies|dyads|couples|households|women|men|adolescents|teachers))\b",
+    re.I,
+)
+
+
+def _recruited(texts: list[str]) -> str | None:
+    """ "The study will involve 70 families", "we invited 300 families": who the study took,
+    as printed ("70 families"), when no label gives the sample."""
+    for text in texts:
+        if match := _RECRUITED.search(text):
+            return f"{match['n']} {match['unit']}"
+    return None
+
+
 def _sample_text(entries: list[_Entry]) -> str | None:
     """ "Pupils: 3084", "Schools: 77" → "3084 pupils, 77 schools"; other values as printed."""
     parts: list[str] = []
@@ -551,7 +570,10 @@ class _ProjectParser:
         design = read.first("design")
         if design and not _absent(design):
             study.design = StudyDesign(value="other", label=design)  # the rules read the label
-        sample = _sample_text(read.values("sample"))
+        texts = [t for e in read.values("summary") for t in e.texts()]
+        sample = _sample_text(read.values("sample")) or _recruited(
+            texts + [line.text for line in read.free]
+        )
         if sample:
             study.sample = StudySample(text=sample)
         countries = read.first("country")
