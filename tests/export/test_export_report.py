@@ -299,3 +299,14 @@ def test_programme_page_in_the_browser(
         data = (tmp_path / name).read_bytes() if (tmp_path / name).exists() else None
         if data is not None:
             assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_a_record_with_every_field_set_renders(full_output: Path, tmp_path: Path) -> None:
+    result = build_report(full_output, tmp_path / "site")
+    assert result.problems == []
+    page = (
+        tmp_path / "site" / "programmes" / "study-paper" / "every-field-filled.html"
+    ).read_text()
+    assert 'section class="attention"' in page  # its studies have conflicts
+    assert page.count('<section class="study"') == 2
+    assert "https://pubmed.ncbi.nlm.nih.gov/pmid%20text%20%C3%A9/" in page  # ids URL-encoded

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pycountry
 
@@ -91,15 +92,26 @@ def reference_links(reference: dict[str, Any]) -> list[dict[str, str]]:
     pmid = ids.get("pmid") or best.get("PMID")
     doi = ids.get("doi") or best.get("DOI")
     if pmid:
-        links.append({"label": f"PubMed {pmid}", "url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"})
+        links.append(
+            {
+                "label": f"PubMed {pmid}",
+                "url": f"https://pubmed.ncbi.nlm.nih.gov/{quote(str(pmid))}/",
+            }
+        )
     if ids.get("pmcid"):
         pmcid = ids["pmcid"]
-        links.append({"label": pmcid, "url": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmcid}/"})
+        links.append(
+            {"label": pmcid, "url": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{quote(pmcid)}/"}
+        )
     if doi:
-        links.append({"label": f"DOI {doi}", "url": f"https://doi.org/{doi}"})
+        links.append(
+            {"label": f"DOI {doi}", "url": f"https://doi.org/{quote(str(doi), safe='/:;()._-')}"}
+        )
     if ids.get("jstor"):
         jstor = ids["jstor"]
-        links.append({"label": f"JSTOR {jstor}", "url": f"https://www.jstor.org/stable/{jstor}"})
+        links.append(
+            {"label": f"JSTOR {jstor}", "url": f"https://www.jstor.org/stable/{quote(jstor)}"}
+        )
     return links
 
 
