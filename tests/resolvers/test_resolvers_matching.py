@@ -5,10 +5,10 @@ from __future__ import annotations
 from resolvers_helpers import reference
 
 from evidencemine.models import CslDate, CslItem, CslName, Reference
+from evidencemine.references.identifiers import identifiers_in, reference_identifiers
 from evidencemine.resolvers.crossref import rate_from_headers
 from evidencemine.resolvers.ecitmatch import citation_query, parse_ecitmatch_answer
 from evidencemine.resolvers.idconv import parse_idconv_answer
-from evidencemine.resolvers.identifiers import identifiers_from_text, reference_identifiers
 from evidencemine.resolvers.matching import (
     expand_page_range,
     list_differences,
@@ -118,7 +118,7 @@ def test_matching_page_ranges_expand() -> None:
 
 
 def test_identifiers_from_links_and_text() -> None:
-    found = identifiers_from_text(
+    found = identifiers_in(
         [
             "https://www.jstor.org/stable/1130715?seq=1#page\\_scan\\_tab\\_contents",
             "https://pubmed.ncbi.nlm.nih.gov/24229539/",
@@ -127,7 +127,7 @@ def test_identifiers_from_links_and_text() -> None:
     )
     assert found.jstor == "1130715" and found.pmid == "24229539"
     assert found.doi == "10.1002/imhj.21553" and found.pmcid == "PMC4185434"
-    assert identifiers_from_text(["https://www.jstor.org/stable/10.2307/1130715"]).doi is None
+    assert identifiers_in(["https://www.jstor.org/stable/10.2307/1130715"]).doi is None
 
 
 def test_identifiers_page_values_win_over_text() -> None:

@@ -26,10 +26,10 @@ from evidencemine.models import (
     Registrant,
     Resolution,
 )
+from evidencemine.references.identifiers import jstor_candidate_doi, reference_identifiers
 from evidencemine.resolvers.crossref import CrossrefClient, crossref_work_to_csl, registrant
 from evidencemine.resolvers.ecitmatch import citation_query, match_citations
 from evidencemine.resolvers.idconv import convert_ids, id_key
-from evidencemine.resolvers.identifiers import jstor_candidate_doi, reference_identifiers
 from evidencemine.resolvers.matching import (
     Verification,
     first_family,
