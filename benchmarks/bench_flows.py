@@ -10,8 +10,11 @@ Prints, all measured here:
   fresh process running the flow over one page minus a fresh process running ``crawl`` over
   it, on a new PREFECT_HOME (first run, as in CI) and again on the same home.
 
-The site and the PubMed/Crossref stand-ins are served on 127.0.0.1 without added latency and
-without rate limits, so the comparison is CPU-bound: the worst case for the overhead ratio.
+Both sides run at the same concurrency: ``crawl`` fetches with ``runner.max_workers`` threads,
+and the flow runs its fetch chunks on a thread task runner of ``runner.max_workers`` threads.
+The first scenario serves the site and the PubMed/Crossref stand-ins on 127.0.0.1 without added
+latency and without rate limits, so the comparison is CPU-bound: the worst case for the ratio;
+the second is a polite crawl (rate-limited, with latency).
 
     .venv/bin/python benchmarks/bench_flows.py [--programmes 100] [--repeats 3] [--api-url URL]
 """

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -261,6 +262,40 @@ def fetch_and_parse(
     return outcome
 
 
+def fetch_and_parse_many(
+    items: Sequence[str],
+    client: HttpClient | None,
+    state: RunState,
+    known: dict[str, str],
+    sources: Sequence[SourceSettings | None] | None = None,
+    *,
+    max_workers: int = 1,
+    progress: Progress | None = None,
+) -> list[PageOutcome]:
+    """:func:`fetch_and_parse` for every item, ``max_workers`` at a time (the threads share
+    the client's cache and per-host rate limits). Outcomes come in input order; a failing item
+    fails only its own outcome."""
+    chosen = list(sources) if sources is not None else [None] * len(items)
+    pairs = list(zip(items, chosen, strict=True))
+
+    def one(pair: tuple[str, SourceSettings | None]) -> PageOutcome:
+        return fetch_and_parse(pair[0], client, state, known, pair[1])
+
+    outcomes: list[PageOutcome] = []
+    workers = min(max_workers, len(pairs))
+    if workers <= 1:
+        results: Iterator[PageOutcome] = map(one, pairs)
+        for number, outcome in enumerate(results, start=1):
+            outcomes.append(outcome)
+            _step(progress, number, len(pairs), outcome)
+        return outcomes
+    with ThreadPoolExecutor(workers, thread_name_prefix="evidencemine-fetch") as pool:
+        for number, outcome in enumerate(pool.map(one, pairs), start=1):
+            outcomes.append(outcome)
+            _step(progress, number, len(pairs), outcome)
+    return outcomes
+
+
 def parsed_records(outcomes: Sequence[PageOutcome]) -> list[ProgrammeRecord]:
     return [o.record for o in outcomes if o.status == "parsed" and o.record]
 
@@ -442,9 +477,16 @@ def ingest(
     state = start_run(settings, options)
     known = previous_hashes(state.store)
     try:
-        for number, item in enumerate(inputs, start=1):
-            state.outcomes.append(fetch_and_parse(item, active, state, known))
-            _step(progress, number, len(inputs), state.outcomes[-1])
+        state.outcomes.extend(
+            fetch_and_parse_many(
+                inputs,
+                active,
+                state,
+                known,
+                max_workers=settings.runner.max_workers,
+                progress=progress,
+            )
+        )
         return _finish_pages(state, active, progress)
     finally:
         if own and client is not None:
@@ -467,10 +509,17 @@ def crawl(
     known = previous_hashes(state.store)
     try:
         pages = discover_pages(state, client, source_names, limit, progress)
-        for number, (url, name) in enumerate(pages, start=1):
-            source = settings.sources[name]
-            state.outcomes.append(fetch_and_parse(url, client, state, known, source))
-            _step(progress, number, len(pages), state.outcomes[-1])
+        state.outcomes.extend(
+            fetch_and_parse_many(
+                [url for url, _ in pages],
+                client,
+                state,
+                known,
+                [settings.sources[name] for _, name in pages],
+                max_workers=settings.runner.max_workers,
+                progress=progress,
+            )
+        )
         return _finish_pages(state, client, progress)
     finally:
         if own:

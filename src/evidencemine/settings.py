@@ -135,6 +135,7 @@ class PdfSettings(_Section):
 class RunnerSettings(_Section):
     task_runner: Literal["threads", "dask"] = "threads"
     max_workers: int = 4
+    chunk_size: int = 25
     dask_address: str = ""
     dask_workers: int = 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -22,7 +23,7 @@ from prefect.logging.handlers import APILogWorker
 from prefect.states import State
 
 from evidencemine.flows.pipeline import guidebook_pipeline
-from evidencemine.flows.reingest import reingest
+from evidencemine.flows.reingest import ReingestFailedError, reingest
 from evidencemine.flows.run_report import report_path
 from evidencemine.output import OutputStore
 from evidencemine.settings import Settings
@@ -76,8 +77,17 @@ def test_flows_pipeline_writes_records_and_fails_only_the_broken_pages(
     gone = runs[f"fetch {servers.site_server.url(GONE)}"]
     assert gone.state.is_failed() and gone.run_count == 1  # a 404 is not retried
     assert runs[f"fetch {servers.site_server.url(BROKEN)}"].state.is_failed()
+    # pages are fetched in chunks (one task each); only a failing page gets a task of its own
+    chunks = [
+        run for name, run in runs.items() if re.fullmatch(r"fetch \d+/\d+ \(\d+ pages\)", name)
+    ]
+    assert len(chunks) == flow_settings.runner.max_workers
+    assert all(run.state.is_completed() for run in chunks)
     written = servers.site_server.url("/programme/sample-programme-1")
-    assert runs[f"fetch {written}"].state.is_completed()
+    assert f"fetch {written}" not in runs
+    assert (
+        flow_settings.output.dir / "programmes" / "eif-guidebook" / "sample-programme-1.json"
+    ).is_file()
     assert runs["resolve references (one batch)"].state.is_completed()
     assert sum(name.startswith("resolve") for name in runs) == 1  # one batch per run
     assert {"discover programme pages", "write records", "run report"} <= set(runs)
@@ -183,8 +193,14 @@ def test_flows_reingest_failure_keeps_the_last_good_record(
     path = "/programme/sample-programme-2"
     servers.site.replace(path, b"<html><body><p>under maintenance</p></body></html>")
 
-    report = reingest(servers.site_server.url(path), settings=as_parameter(flow_settings))
+    state = reingest(
+        servers.site_server.url(path), settings=as_parameter(flow_settings), return_state=True
+    )
 
+    assert state.is_failed()  # a failed one-URL re-ingest is a failed run
+    error = state.result(raise_on_failure=False)
+    assert isinstance(error, ReingestFailedError) and "parse" in str(error)
+    report = error.report
     assert report["counts"]["failed"] == 1 and report["programmes"][0]["status"] == "failed"
     assert record_texts(out) == before
     assert any((out / "rejected").iterdir())

@@ -39,6 +39,7 @@ from evidencemine.pipeline import (
     discover_pages,
     extract_and_reconcile,
     fetch_and_parse,
+    fetch_and_parse_many,
     finish_run,
     previous_hashes,
     replace_records,
@@ -102,15 +103,43 @@ def discover(
     return discover_pages(state, client, source_names, limit)
 
 
-@task(name="fetch and parse", task_run_name="fetch {item}", **RETRYING)
+class Opaque:
+    """Values handed to a task as one opaque object. Prefect walks task parameters that are
+    lists, dicts, dataclasses or pydantic models node by node (looking for futures), which
+    for a chunk of pages or records costs more than the work; a plain object is not walked.
+    (``quote`` does the same on threads but does not survive the trip to Dask.)"""
+
+    __slots__ = ("items", "sources")
+
+    def __init__(self, items: list[Any], sources: list[Any] | None = None) -> None:
+        self.items = items
+        self.sources = sources
+
+
+@task(name="fetch and parse", cache_policy=NO_CACHE)
+def fetch_chunk(
+    pages: Opaque, client: HttpClient | None, state: RunState, known: dict[str, str]
+) -> list[PageOutcome]:
+    return fetch_and_parse_many(pages.items, client, state, known, pages.sources)
+
+
+@task(name="fetch and parse one page", task_run_name="fetch {item}", **RETRYING)
 def fetch_page(
     item: str,
     client: HttpClient | None,
     state: RunState,
     known: dict[str, str],
     source: SourceSettings | None = None,
+    first: PageOutcome | None = None,
 ) -> PageOutcome:
-    outcome = fetch_and_parse(item, client, state, known, source)
+    """One page in a task run of its own: a page that failed in its chunk (``first``, its
+    outcome there; a retry fetches it again), or a one-page run."""
+    from prefect.runtime import task_run
+
+    if first is not None and task_run.run_count <= 1:
+        outcome = first
+    else:
+        outcome = fetch_and_parse(item, client, state, known, source)
     if outcome.status == "failed":
         raise PageFailedError(outcome)
     return outcome
@@ -121,20 +150,8 @@ def resolve(state: RunState, client: HttpClient | None) -> list[ProgrammeRecord]
     return resolve_run(state, client)
 
 
-class Records:
-    """Records handed to a task as one opaque value. Prefect walks task parameters that are
-    lists, dicts, dataclasses or pydantic models node by node (looking for futures), which
-    for a chunk of programme records costs more than the extraction; a plain object is not
-    walked. (``quote`` does the same on threads but does not survive the trip to Dask.)"""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items: list[ProgrammeRecord]) -> None:
-        self.items = items
-
-
 @task(name="extract and reconcile", cache_policy=NO_CACHE)
-def extract(records: Records, nlp: NlpSettings | None = None) -> list[ProgrammeRecord]:
+def extract(records: Opaque, nlp: NlpSettings | None = None) -> list[ProgrammeRecord]:
     return extract_and_reconcile(records.items, nlp)
 
 
@@ -171,6 +188,13 @@ def outcome_of(future: PrefectFuture[PageOutcome], item: str) -> PageOutcome:
     return outcome
 
 
+def chunk_ranges(count: int, chunk_size: int, parallel: int) -> list[range]:
+    """Index ranges of at most ``chunk_size`` items, and at least ``parallel`` of them when
+    there are that many items (so every worker gets one)."""
+    size = max(1, min(chunk_size, math.ceil(count / max(1, parallel))))
+    return [range(i, min(i + size, count)) for i in range(0, count, size)]
+
+
 def fetch_pages(
     state: RunState,
     client: HttpClient | None,
@@ -178,35 +202,68 @@ def fetch_pages(
     sources: Sequence[SourceSettings | None],
     runners: TaskRunners,
 ) -> None:
-    """Fetch and parse every page concurrently (the client keeps the rate limits)."""
+    """Fetch and parse the pages in chunks (one task each, ``runner.max_workers`` at a time:
+    the concurrency of the plain library calls; the client keeps the rate limits). A page that
+    fails gets a task run of its own (``fetch <url>``), Failed, and retried when transient;
+    its neighbours are not touched."""
     known = previous_hashes(state.store)
+    runner = state.settings.runner
+    chunks = chunk_ranges(len(items), runner.chunk_size, runner.max_workers)
     futures = [
         runners.io.submit(
-            fetch_page,
+            fetch_chunk.with_options(task_run_name=f"fetch {n}/{len(chunks)} ({len(r)} pages)"),
             {
-                "item": item,
+                "pages": Opaque([items[i] for i in r], [sources[i] for i in r]),
                 "client": quote(client),
                 "state": quote(state),
                 "known": quote(known),
-                "source": quote(source),
             },
         )
-        for item, source in zip(items, sources, strict=True)
+        for n, r in enumerate(chunks, start=1)
     ]
-    state.outcomes.extend(outcome_of(f, item) for f, item in zip(futures, items, strict=True))
+    outcomes: list[PageOutcome] = []
+    for future, r in zip(futures, chunks, strict=True):
+        result = future.result(raise_on_failure=False)
+        if isinstance(result, list):
+            outcomes.extend(result)
+        else:  # the chunk itself crashed: every page of it goes on alone
+            outcomes.extend(PageOutcome(items[i], status="failed") for i in r)
+    failed = [i for i, outcome in enumerate(outcomes) if outcome.status == "failed"]
+    alone = {
+        i: runners.io.submit(
+            fetch_page,
+            {
+                "item": items[i],
+                "client": quote(client),
+                "state": quote(state),
+                "known": quote(known),
+                "source": quote(sources[i]),
+                "first": quote(outcomes[i] if outcomes[i].error else None),
+            },
+        )
+        for i in failed
+    }
+    for i, future in alone.items():
+        outcomes[i] = outcome_of(future, items[i])
+    state.outcomes.extend(outcomes)
 
 
 def extract_all(
-    records: list[ProgrammeRecord], runners: TaskRunners, nlp: NlpSettings | None = None
+    records: list[ProgrammeRecord],
+    runners: TaskRunners,
+    nlp: NlpSettings | None = None,
+    chunk_size: int | None = None,
 ) -> list[ProgrammeRecord]:
     """Extraction and reconciliation per chunk of records on the CPU task runner (chunks of
-    at most ``EXTRACT_CHUNK_SIZE``, and at least one per Dask worker)."""
-    size = max(1, min(EXTRACT_CHUNK_SIZE, math.ceil(len(records) / runners.cpu_workers)))
-    chunks = [records[i : i + size] for i in range(0, len(records), size)]
+    at most ``runner.chunk_size``, and at least one per Dask worker)."""
+    size = chunk_size or EXTRACT_CHUNK_SIZE
+    chunks = [
+        records[r.start : r.stop] for r in chunk_ranges(len(records), size, runners.cpu_workers)
+    ]
     futures = [
         runners.cpu.submit(
             extract.with_options(task_run_name=f"extract {n}/{len(chunks)} ({len(chunk)} records)"),
-            {"records": Records(chunk), "nlp": nlp},
+            {"records": Opaque(chunk), "nlp": nlp},
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
@@ -218,7 +275,7 @@ def finish_pages(
 ) -> dict[str, Any]:
     """Resolve (one batch), extract, write and report the parsed pages of a run."""
     records = resolve(quote(state), quote(client))
-    records = extract_all(records, runners, state.options.nlp)
+    records = extract_all(records, runners, state.options.nlp, state.settings.runner.chunk_size)
     write(quote(state), quote(records))
     report = report_run(quote(state), quote(client))
     build_site(report)

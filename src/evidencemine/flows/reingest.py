@@ -30,6 +30,17 @@ def reingest_run_name() -> str:
     return f"reingest {flow_run.parameters.get('url')}"
 
 
+class ReingestFailedError(Exception):
+    """The page could not be re-ingested (its last good record is kept): the flow run ends
+    Failed. ``report`` is the run report, written as for any run."""
+
+    def __init__(self, report: dict[str, Any]) -> None:
+        entry = report["programmes"][0]
+        reasons = "; ".join(f"{e['stage']}: {e['reason']}" for e in report["errors"])
+        super().__init__(f"{entry['input']}: {reasons or entry['status']}")
+        self.report = report
+
+
 def run_reingest(settings: Settings, url: str, kind: str | None = None) -> dict[str, Any]:
     """The body of :func:`reingest` for already-built settings."""
     state = start_run(settings, RunOptions(kind=kind, mode="ingest"))
@@ -57,8 +68,12 @@ def reingest(
     """Re-ingest one page (``url``: a URL or a local path) and replace its record.
 
     ``kind`` forces the source adapter (``eif-guidebook``, ``research-project``); ``config``
-    and ``settings`` as for ``guidebook-pipeline``. Returns the run report."""
-    return run_reingest(run_settings(config, output_dir, settings), url, kind)
+    and ``settings`` as for ``guidebook-pipeline``. Returns the run report; when the page
+    fails, raises :class:`ReingestFailedError` (carrying the report), so the run is Failed."""
+    report = run_reingest(run_settings(config, output_dir, settings), url, kind)
+    if report["counts"]["failed"]:
+        raise ReingestFailedError(report)
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,7 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config")
     parser.add_argument("--kind")
     args = parser.parse_args(argv)
-    report = reingest(args.url, output_dir=args.output, config=args.config, kind=args.kind)
+    try:
+        report = reingest(args.url, output_dir=args.output, config=args.config, kind=args.kind)
+    except ReingestFailedError as err:
+        report = err.report
     entry = report["programmes"][0]
     print(
         f"{entry['status']}: {entry['id'] or entry['input']}: "
