@@ -62,13 +62,15 @@ def run_extract(args: argparse.Namespace) -> int:
                 batch_size=nlp.batch_size,
                 n_process=nlp.n_process,
                 patterns_dir=nlp.patterns_dir,
+                clean=args.clean,
             )
             for (item_id, _), extraction in zip(items, results, strict=True):
                 line = {"id": item_id, **extraction_json(extraction)}
                 sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
             return EXIT_OK
         source, text = _read_text(args.path)
-        result = extraction_json(extract_text(text, source=source, patterns_dir=nlp.patterns_dir))
+        found = extract_text(text, source=source, patterns_dir=nlp.patterns_dir, clean=args.clean)
+        result = extraction_json(found)
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK
     except EvidenceMineError as err:
@@ -118,6 +120,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--jsonl", metavar="FILE", help='lines {"id": ..., "text": ...}; one JSON line out each'
     )
     extract.add_argument("--config", type=Path, help="a TOML file overlaying the defaults")
+    extract.add_argument(
+        "--clean",
+        action="store_true",
+        help="first reduce a scraped page (HTML or text) to title, abstract and methods; "
+        "evidence offsets still index the input",
+    )
     extract.set_defaults(handler=run_extract)
     evaluate = subparsers.add_parser(
         "eval",

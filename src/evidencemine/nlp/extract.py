@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from evidencemine.models import Extraction
+from evidencemine.nlp.clean import CleanText, clean_study_text
 from evidencemine.nlp.components import results_of
 from evidencemine.nlp.pipeline import get_pipeline
 
@@ -80,10 +81,38 @@ def extraction_from_doc(doc: Doc, source: str) -> Extraction:
     )
 
 
-def extract_text(text: str, *, source: str, patterns_dir: Path | None = None) -> Extraction:
+def _to_original(extraction: Extraction, cleaned: CleanText) -> Extraction:
+    """``extraction`` (found on ``cleaned.text``) with every evidence span moved to the
+    original text: offsets into the original, text as the original has it."""
+    if cleaned.unchanged:
+        return extraction
+    data = extraction.model_dump()
+
+    def move(evidence: dict[str, Any]) -> None:
+        start, end = cleaned.original_span(int(evidence["start"]), int(evidence["end"]))
+        evidence.update(start=start, end=end, text=cleaned.original[start:end])
+
+    for key in ("design", "sample_size", "comparison"):
+        if data.get(key):
+            move(data[key]["evidence"])
+    for key in ("countries", "outcomes"):
+        for item in data.get(key) or []:
+            move(item["evidence"])
+    return Extraction.model_validate(data)
+
+
+def extract_text(
+    text: str, *, source: str, patterns_dir: Path | None = None, clean: bool = False
+) -> Extraction:
     """Design, sample size, countries, outcomes, time points and comparison of one text
-    (rules from ``patterns_dir``, by default the rules shipped in the package)."""
-    return extraction_from_doc(get_pipeline(patterns_dir)(text), source)
+    (rules from ``patterns_dir``, by default the rules shipped in the package). With
+    ``clean``, a scraped page is first reduced to its study text
+    (:mod:`evidencemine.nlp.clean`); evidence offsets still index ``text``."""
+    if not clean:
+        return extraction_from_doc(get_pipeline(patterns_dir)(text), source)
+    cleaned = clean_study_text(text)
+    found = extraction_from_doc(get_pipeline(patterns_dir)(cleaned.text), source)
+    return _to_original(found, cleaned)
 
 
 def extract_texts(
@@ -92,9 +121,22 @@ def extract_texts(
     batch_size: int = 64,
     n_process: int = 1,
     patterns_dir: Path | None = None,
+    clean: bool = False,
 ) -> list[Extraction]:
     """:func:`extract_text` for many ``(source, text)`` pairs through ``nlp.pipe``."""
     nlp = get_pipeline(patterns_dir)
-    pairs = [(text, source) for source, text in items]
-    docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
-    return [extraction_from_doc(doc, source) for doc, source in docs]
+    if not clean:
+        pairs = [(text, source) for source, text in items]
+        docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        return [extraction_from_doc(doc, source) for doc, source in docs]
+    cleaned = [(clean_study_text(text), source) for source, text in items]
+    docs = nlp.pipe(
+        ((c.text, source) for c, source in cleaned),
+        as_tuples=True,
+        batch_size=batch_size,
+        n_process=n_process,
+    )
+    return [
+        _to_original(extraction_from_doc(doc, source), c)
+        for (doc, source), (c, _) in zip(docs, cleaned, strict=True)
+    ]

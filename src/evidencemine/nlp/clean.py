@@ -1,0 +1,387 @@
+"""Study text from a scraped abstract or paper page: title, abstract and methods, with every
+character of the result traceable to the original text.
+
+Dropped: HTML/JATS/XML tags (block tags become line breaks; entities are decoded), site
+chrome (government banners, navigation and action links, cookie notices), the author and
+affiliation lists, PMID/DOI/citation and journal header lines, copyright, licence and
+"Printed in" lines, and the trailing blocks that are not the study (keywords, MeSH terms,
+publication types, substances, grants, conflict of interest, comments and errata, similar
+articles, cited by, references: a reference list runs to the end of the text).
+
+:func:`clean_study_text` returns a :class:`CleanText`; :meth:`CleanText.original_span` maps a
+span of the cleaned text back to the original, so evidence offsets stay true to what was
+scraped. Text without any of these parts comes back unchanged but for leading and trailing
+blank space.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "title",
+        "section",
+        "sec",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "abstract",
+        "abstracttext",
+        "articletitle",
+        "title-group",
+        "front",
+        "body",
+        "back",
+        "ref-list",
+        "ref",
+        "caption",
+        "fig",
+        "label",
+        "kwd-group",
+        "keywordlist",
+        "meshheadinglist",
+        "aside",
+        "main",
+        "blockquote",
+        "dd",
+        "dt",
+        "dl",
+    ]
+)
+_DROP_ELEMENTS = ("script", "style", "noscript", "svg", "head", "nav", "footer")
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>|<!--.*?-->|<!\[CDATA\[|\]\]>", re.S)
+_DROP_ELEMENT_RE = re.compile(
+    r"<(" + "|".join(_DROP_ELEMENTS) + r")\b[^>]*>.*?</\1\s*>", re.S | re.IGNORECASE
+)
+_ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+# whole lines of page chrome
+_CHROME_RE = re.compile(
+    r"^\s*(?:an official website of the united states government|here'?s how you know|"
+    r"official websites use \.gov|secure \.gov websites use https|"
+    r"a \.gov website belongs to|a lock \(.*\) or https://|share sensitive information only|"
+    r"skip to (?:main )?content|main menu|toggle navigation|search(?: in)?(?: pubmed)?|"
+    r"advanced(?: search)?|user guide|log ?in|sign ?in|sign up|register|my ncbi|"
+    r"save|email|send to|display options|permalink|copy|cite|share|full text links|"
+    r"add to collections|add to my bibliography|actions|page navigation|"
+    r"(?:we|this site) uses? cookies.*|.*\bcookies?\b.*(?:accept|settings|policy|consent).*|"
+    r"accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences)|"
+    r"back to top|follow ncbi|connect with nlm|nlm|nih|hhs|usa\.gov|"
+    r"free (?:pmc )?article|free article|pmc free article|full text|"
+    r"format:.*|abstract format|show details|show more|show less|"
+    r"\d+ of \d+|page \d+(?: of \d+)?|previous|next|next article|previous article|"
+    r"download pdf|view pdf|pdf|open in a new window|download citation)\s*$",
+    re.IGNORECASE,
+)
+# lines that are journal headers, ids, copyright and licence notes
+_META_RE = re.compile(
+    r"^\s*(?:pmid:|pmcid:|doi:|https?://(?:doi\.org|dx\.doi)|epub\b|ecollection\b|"
+    r"copyright\b|©|\(c\)\s*\d{4}|all rights reserved|published by\b|printed in\b|"
+    r"this (?:is an )?open access article|licensee\b|creative commons|"
+    r"received:?\s+\d|accepted:?\s+\d|published(?: online)?:?\s+\d|"
+    r"(?:correspondence|corresponding author)\b|e-?mail:|"
+    r"conflict of interest statement:?$|comment in|erratum in|update of|republished)",
+    re.IGNORECASE,
+)
+# "J Clin Oncol. 2019 Mar;37(7):612-20." or "BMJ Open. 2019; 9(3): e02"
+_CITATION_LINE_RE = re.compile(
+    r"^\s*[A-Z][\w .&()'-]{1,80}\.\s*(?:\d{4}\b[^.\n]{0,40}[;:]|\d{4}\s*$|"
+    r"\d{4}\s+[A-Z][a-z]{2}\b)"
+)
+_DOI_INLINE_RE = re.compile(r"\bdoi:\s*10\.\d{4,}/", re.IGNORECASE)
+# headings that start a block that is not the study (up to the next study heading)
+_DROP_HEADING_RE = re.compile(
+    r"^\s*(?:keywords?|key ?words|mesh terms|publication types?|substances|"
+    r"grants? and funding|funding|conflict of interest(?: statement)?|competing interests?|"
+    r"declaration of interests?|comment in|erratum in|similar articles|cited by|"
+    r"related information|linkout.*|figures?|supplementary (?:info|information|material)|"
+    r"associated data|affiliations?|authors?|author information|"
+    r"author contributions?|acknowledge?ments?|references|bibliography|literature cited)"
+    r"\s*:?\s*$",
+    re.IGNORECASE,
+)
+_TO_END_HEADING_RE = re.compile(
+    r"^\s*(?:references|bibliography|literature cited|similar articles|cited by)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_INLINE_DROP_RE = re.compile(
+    r"^\s*(?:keywords?|key ?words|mesh terms|publication types?|substances)\s*:", re.IGNORECASE
+)
+_STUDY_HEADING_RE = re.compile(
+    r"^\s*(?:abstract|summary|background|introduction|objectives?|aims?|purpose|context|"
+    r"rationale|methods?|materials and methods|design|setting|participants|patients|"
+    r"interventions?|measurements|main outcome measures?|outcomes?|results|findings|"
+    r"conclusions?|interpretation|discussion|trial registration|study design)\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+_ABSTRACT_HEADING_RE = re.compile(r"^\s*(?:abstract|summary)\s*:?\s*$", re.IGNORECASE)
+# "1 Department of ..., University of ..., City, Country." and the like
+_AFFILIATION_RE = re.compile(
+    r"^\s*(?:\d{1,2}|[a-z]|[*†‡§])?\s*\.?\s*(?:\(?\d\)?\s*)?(?:department|dept\.?|division|"
+    r"faculty|school|institute|university|college|centre|center|hospital|clinic|laboratory|"
+    r"unit|program|programme|section)\b.{0,300}$",
+    re.IGNORECASE,
+)
+_STUDY_VERB_RE = re.compile(
+    r"\b(?:we|were|was|randomi[sz]ed|enrolled|recruited|assigned|received)\b", re.IGNORECASE
+)
+# "Ann Smith 1, Bo Li 2 3, Carla Holland 1" / "Smith A, Li B, Holland C."
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|del|la|le))*"
+_AUTHORS_RE = re.compile(
+    rf"^\s*{_NAME}\s*(?:[\d,*†‡§\s]*\d[*†‡§]?)?(?:\s*(?:,|;|\band\b|&)\s*{_NAME}\s*"
+    rf"(?:[\d,*†‡§\s]*\d[*†‡§]?)?){{2,}}\s*\.?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The cleaned text and where each of its pieces came from.
+
+    ``pieces``: ``(clean_start, original_start, length)`` per kept piece, in order; a piece
+    with ``length`` 0 in the original (an inserted line break or a decoded entity) is
+    recorded with its original position and ``original_length``."""
+
+    text: str
+    original: str
+    starts: tuple[int, ...]
+    origins: tuple[int, ...]
+    copied: tuple[bool, ...]
+
+    def original_offset(self, offset: int) -> int:
+        """The original position of cleaned position ``offset`` (an end offset may equal
+        ``len(text)``)."""
+        if not self.starts:
+            return offset
+        i = max(0, bisect_right(self.starts, offset) - 1)
+        if self.copied[i]:
+            return self.origins[i] + (offset - self.starts[i])
+        return self.origins[i]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of cleaned span ``[start, end)``."""
+        if start >= end:
+            point = self.original_offset(start)
+            return point, point
+        first = self.original_offset(start)
+        last = self.original_offset(end - 1)
+        i = max(0, bisect_right(self.starts, end - 1) - 1)
+        return first, last + (1 if self.copied[i] else self._inserted_width(i))
+
+    def _inserted_width(self, i: int) -> int:
+        nxt = self.origins[i + 1] if i + 1 < len(self.origins) else len(self.original)
+        return max(0, min(nxt, len(self.original)) - self.origins[i])
+
+    @property
+    def unchanged(self) -> bool:
+        return self.text == self.original
+
+
+class _Builder:
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.parts: list[str] = []
+        self.starts: list[int] = []
+        self.origins: list[int] = []
+        self.copied: list[bool] = []
+        self.length = 0
+
+    def copy(self, start: int, end: int) -> None:
+        if end <= start:
+            return
+        self._add(self.original[start:end], start, True)
+
+    def insert(self, text: str, at: int) -> None:
+        if text:
+            self._add(text, at, False)
+
+    def _add(self, text: str, origin: int, copied: bool) -> None:
+        self.parts.append(text)
+        self.starts.append(self.length)
+        self.origins.append(origin)
+        self.copied.append(copied)
+        self.length += len(text)
+
+    def build(self) -> tuple[str, list[int], list[int], list[bool]]:
+        return "".join(self.parts), self.starts, self.origins, self.copied
+
+
+def _segments_without_markup(raw: str) -> list[tuple[str, int, int | None]]:
+    """``(text, original_start, original_end or None for inserted)`` pieces of ``raw`` with
+    tags removed (block tags as line breaks) and entities decoded."""
+    pieces: list[tuple[str, int, int | None]] = []
+    dropped = [(m.start(), m.end()) for m in _DROP_ELEMENT_RE.finditer(raw)]
+    pos = 0
+    tags = [m for m in _TAG_RE.finditer(raw) if not any(s <= m.start() < e for s, e in dropped)]
+    cuts = sorted(
+        [(s, e, "\n") for s, e in dropped] + [(m.start(), m.end(), _tag_text(m)) for m in tags]
+    )
+    for start, end, replacement in cuts:
+        if start < pos:
+            continue
+        _text_pieces(raw, pos, start, pieces)
+        if replacement:
+            pieces.append((replacement, start, None))
+        pos = end
+    _text_pieces(raw, pos, len(raw), pieces)
+    return pieces
+
+
+def _tag_text(m: re.Match[str]) -> str:
+    name = (m.group(2) or "").lower()
+    return "\n" if name in _BLOCK_TAGS else ""
+
+
+def _text_pieces(raw: str, start: int, end: int, out: list[tuple[str, int, int | None]]) -> None:
+    pos = start
+    for m in _ENTITY_RE.finditer(raw, start, end):
+        if m.start() > pos:
+            out.append((raw[pos : m.start()], pos, m.start()))
+        out.append((html.unescape(m.group()), m.start(), None))
+        pos = m.end()
+    if end > pos:
+        out.append((raw[pos:end], pos, end))
+
+
+def _looks_like_markup(raw: str) -> bool:
+    return bool(_TAG_RE.search(raw) or _ENTITY_RE.search(raw))
+
+
+def _lines(pieces: list[tuple[str, int, int | None]]) -> list[list[tuple[str, int, int | None]]]:
+    """The pieces split into lines (each line's pieces, without the line break)."""
+    lines: list[list[tuple[str, int, int | None]]] = [[]]
+    for text, start, end in pieces:
+        pos = 0
+        for m in re.finditer("\n", text):
+            if m.start() > pos:
+                lines[-1].append(_sub(text, start, end, pos, m.start()))
+            lines.append([])
+            pos = m.end()
+        if pos < len(text):
+            lines[-1].append(_sub(text, start, end, pos, len(text)))
+    return lines
+
+
+def _sub(text: str, start: int, end: int | None, a: int, b: int) -> tuple[str, int, int | None]:
+    if end is None:
+        return text[a:b], start, None
+    return text[a:b], start + a, start + b
+
+
+def _line_text(line: list[tuple[str, int, int | None]]) -> str:
+    return "".join(t for t, _, _ in line)
+
+
+def _keep_flags(texts: list[str]) -> list[bool]:
+    """Which lines are study text."""
+    keep = [True] * len(texts)
+    has_abstract = any(_ABSTRACT_HEADING_RE.match(t) for t in texts)
+    seen_title = False
+    in_abstract = False
+    dropping = False
+    to_end = False
+    for i, line in enumerate(texts):
+        stripped = line.strip()
+        if to_end or not stripped:
+            keep[i] = False if to_end else keep[i]
+            continue
+        if _TO_END_HEADING_RE.match(stripped):
+            keep[i] = False
+            to_end = True
+            continue
+        if _STUDY_HEADING_RE.match(stripped):
+            dropping = False
+            in_abstract = in_abstract or bool(_ABSTRACT_HEADING_RE.match(stripped))
+            keep[i] = True
+            continue
+        if _DROP_HEADING_RE.match(stripped) or _INLINE_DROP_RE.match(stripped):
+            keep[i] = False
+            dropping = not _INLINE_DROP_RE.match(stripped)
+            continue
+        if dropping or _chrome(stripped):
+            keep[i] = False
+            continue
+        if has_abstract and not in_abstract:
+            # before the abstract: the title (first text line) stays, the rest is the
+            # header of the page (authors, affiliations, journal, ids)
+            # (publication-type badges such as "Randomized Controlled Trial" are too short)
+            title = len(stripped.split()) >= 5 and not _AUTHORS_RE.match(stripped)
+            keep[i] = not seen_title and title
+            seen_title = seen_title or keep[i]
+            continue
+        if _is_affiliation(stripped) or _AUTHORS_RE.match(stripped):
+            keep[i] = False
+    return keep
+
+
+def _is_affiliation(line: str) -> bool:
+    """An affiliation line: an institution first, two or more commas, and no verb of a
+    study's own sentence."""
+    return bool(
+        _AFFILIATION_RE.match(line) and line.count(",") >= 2 and not _STUDY_VERB_RE.search(line)
+    )
+
+
+def _chrome(line: str) -> bool:
+    return bool(
+        _CHROME_RE.match(line)
+        or _META_RE.match(line)
+        or _CITATION_LINE_RE.match(line)
+        or (_DOI_INLINE_RE.search(line) and len(line) < 300)
+    )
+
+
+def clean_study_text(raw: str) -> CleanText:
+    """The study text of ``raw`` (see the module notes) with its map to ``raw``."""
+    pieces: list[tuple[str, int, int | None]] = (
+        _segments_without_markup(raw) if _looks_like_markup(raw) else [(raw, 0, len(raw))]
+    )
+    lines = _lines(pieces)
+    texts = [_line_text(line) for line in lines]
+    keep = _keep_flags(texts)
+    builder = _Builder(raw)
+    previous_end: int | None = None
+    wrote = False
+    for line, kept, text in zip(lines, keep, texts, strict=True):
+        if not kept or not text.strip():
+            continue
+        first_origin = line[0][1]
+        if wrote:
+            gap_start = previous_end if previous_end is not None else first_origin
+            gap = raw[gap_start:first_origin]
+            if gap and not gap.strip() and "\n" in gap:
+                builder.copy(gap_start, first_origin)
+            else:
+                builder.insert("\n", gap_start)
+        for piece, start, end in line:
+            if end is None:
+                builder.insert(piece, start)
+            else:
+                builder.copy(start, end)
+        last = line[-1]
+        previous_end = last[2] if last[2] is not None else last[1]
+        wrote = True
+    text, starts, origins, copied = builder.build()
+    if not wrote:
+        return CleanText("", raw, (), (), ())
+    return CleanText(text, raw, tuple(starts), tuple(origins), tuple(copied))

@@ -1,0 +1,149 @@
+"""Study text from scraped pages (written for these tests, shaped like an abstract page: a
+government banner, navigation, a publication-type badge, a journal line, authors and
+affiliations, ids, the abstract, copyright, keywords, interests, similar articles and
+references), with offsets mapped back to the page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evidencemine.cli import main
+from evidencemine.nlp import extract_text
+from evidencemine.nlp.clean import clean_study_text
+
+PAGE_TEXT = """An official website of the United States government
+Here's how you know
+Skip to main content
+Search in PubMed
+Advanced
+Full text links
+Cite
+Randomized Controlled Trial
+Acta Paediatr. 2021 Mar;110(3):812-20. doi: 10.1111/apa.99999. Epub 2021 Feb 2.
+Home visits and toddler sleep: a randomised trial in rural Peru
+Ana Torres 1, Peter Holland 2, Li Wei 1 3
+Affiliations
+1 Department of Paediatrics, University of Somewhere, Boston, MA, USA.
+2 School of Public Health, Imperial College, London, United Kingdom.
+PMID: 33500000 DOI: 10.1111/apa.99999
+Abstract
+Background: Sleep problems are common in toddlers.
+Methods: We randomly assigned 240 families in three districts of Peru to home visits or usual care.
+Results: Night waking fell by a third at 6 and 12 months.
+Conclusions: Home visits improved sleep.
+Copyright © 2021 Foundation Acta Paediatrica.
+Printed in the United States of America.
+Keywords: sleep; toddlers; home visiting.
+Conflict of interest statement
+None of the authors has worked in Canada.
+Similar articles
+Sleep in toddlers in Chile. Smith J. Sleep. 2019.
+References
+1. Jones A. Sleep in Spain. Lancet 2001.
+"""
+
+PAGE_HTML = """<html><head><title>Trial page</title><script>var c = "Canada";</script></head>
+<body><nav><a href="/">Home</a> <a href="/uk">UK edition</a></nav>
+<div class="banner">An official website of the United States government</div>
+<p>We use cookies to improve this site. <a href="#">Accept all cookies</a></p>
+<h1>Reading aloud to preschoolers: a cluster trial in Ghana</h1>
+<p class="authors">Kofi Mensah<sup>1</sup>, Jane Holland<sup>2</sup>, Sam Lee<sup>1</sup></p>
+<h2>Abstract</h2>
+<p><b>Methods:</b> We randomised 32 nurseries (640 children) in Ghana &amp; followed them
+for 9&nbsp;months.</p>
+<p>Copyright &copy; 2020 Elsevier Ltd. All rights reserved.</p>
+<h2>Keywords</h2><p>reading; literacy</p>
+<h2>References</h2><ol><li>Smith. Reading in France. 2001.</li></ol>
+</body></html>"""
+
+JATS = """<article><front><article-meta><title-group><article-title>Peer support for new
+fathers: a randomised trial in Norway</article-title></title-group>
+<contrib-group><contrib><name><surname>Berg</surname><given-names>K</given-names></name></contrib>
+</contrib-group><aff>Department of Psychology, University of Oslo, Oslo, Norway</aff>
+<abstract><sec><title>Methods</title><p>We randomly assigned 150 fathers to peer support or
+leaflets.</p></sec></abstract><kwd-group><kwd>fathers</kwd></kwd-group></article-meta></front>
+<back><ref-list><title>References</title><ref>Lund. Fathers in Denmark. 2010.</ref></ref-list>
+</back></article>"""
+
+
+def test_page_text_keeps_title_and_abstract_only() -> None:
+    cleaned = clean_study_text(PAGE_TEXT)
+    text = cleaned.text
+    assert text.startswith("Home visits and toddler sleep")
+    for kept in ("Methods: We randomly assigned 240 families", "at 6 and 12 months"):
+        assert kept in text
+    for dropped in (
+        "official website",
+        "Skip to main content",
+        "Randomized Controlled Trial",
+        "Acta Paediatr.",
+        "Holland",
+        "Department of Paediatrics",
+        "PMID",
+        "Copyright",
+        "Printed in",
+        "Keywords",
+        "Canada",
+        "Chile",
+        "Spain",
+    ):
+        assert dropped not in text, dropped
+
+
+@pytest.mark.parametrize("fragment", ["240 families", "rural Peru", "Home visits improved"])
+def test_offsets_map_back_to_the_page(fragment: str) -> None:
+    cleaned = clean_study_text(PAGE_TEXT)
+    start = cleaned.text.index(fragment)
+    s, e = cleaned.original_span(start, start + len(fragment))
+    assert PAGE_TEXT[s:e] == fragment
+
+
+def test_html_tags_entities_and_chrome() -> None:
+    cleaned = clean_study_text(PAGE_HTML)
+    text = cleaned.text
+    assert "Reading aloud to preschoolers" in text
+    assert "in Ghana & followed them" in text
+    for dropped in ("<", "Canada", "UK edition", "cookies", "Holland", "Copyright", "France"):
+        assert dropped not in text, dropped
+    start = text.index("Ghana & followed")
+    s, e = cleaned.original_span(start, start + len("Ghana & followed"))
+    assert PAGE_HTML[s:e] == "Ghana &amp; followed"
+
+
+def test_jats_article() -> None:
+    text = clean_study_text(JATS).text
+    assert "Peer support for new" in text and "150 fathers" in text
+    assert "Denmark" not in text and "fathers\n" not in text.split("leaflets.")[-1]
+
+
+def test_plain_abstract_is_unchanged() -> None:
+    abstract = "Background: Falls are common.\nMethods: We enrolled 90 adults in Spain.\n"
+    cleaned = clean_study_text(abstract)
+    assert cleaned.text == abstract.strip()
+    assert cleaned.original_span(0, 10) == (0, 10)
+
+
+def test_extraction_on_a_page_sees_only_the_study() -> None:
+    found = extract_text(PAGE_TEXT, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["PE"]
+    assert found.design is not None and found.design.value == "rct"
+    assert found.sample_size is not None and found.sample_size.total == 240
+    for evidence in [found.design.evidence, found.sample_size.evidence] + [
+        c.evidence for c in found.countries
+    ]:
+        assert PAGE_TEXT[evidence.start : evidence.end] == evidence.text
+    raw = extract_text(PAGE_TEXT, source="page")
+    assert {c.code for c in raw.countries} - {"PE"}  # without cleaning the chrome leaks in
+
+
+def test_cli_extract_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE_HTML, encoding="utf-8")
+    assert main(["extract", str(page), "--clean"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [c["code"] for c in result["countries"]] == ["GH"]
+    evidence = result["countries"][0]["evidence"]
+    assert PAGE_HTML[evidence["start"] : evidence["end"]] == "Ghana"
