@@ -33,6 +33,8 @@ URLS = {
     "show_menu_slug": "https://pedal.example/projects/item/play-and-talk",  # slug ≠ title
     "breadcrumb": "http://centre.example/projects/kinship-carers-support-evaluation",
     "pipe_tail": "https://uni.example/centres/family/research/ssah/",  # the title's initials
+    "registry_table": "https://www.registry.example/ISRCTN11223344",
+    "registry_glued_no_title": "https://www.registry.example/ISRCTN44332211",
 }
 FIXTURES = sorted(RESEARCH.iterdir())
 
@@ -102,6 +104,37 @@ def test_registry_labels_on_the_same_line_without_colon() -> None:
     assert "EudraCT/CTIS number" not in study.fields  # "Nil Known" is absence
     assert (record.programme.summary or "").startswith("Sharing picture books")
     assert record.warnings == []  # the slug is the registration id
+
+
+def test_registry_copy_with_table_rows_and_bulleted_labels() -> None:
+    """ "| Funder | … |" rows and "- Submission date" / "- 12/05/2011" bullets; "Not provided at
+    time of registration" is no summary; "Study design" wins over "Primary study design"."""
+    record = _record("registry_table")
+    (study,) = record.studies
+    assert record.programme.name == "Group parenting for toddlers with sleep problems"
+    assert record.programme.funders == [
+        "Eastbridge Children's Charity Research Fund and the Northfield Health Research Committee"
+    ]
+    assert [r.id for r in study.registrations] == ["ISRCTN11223344", "NCT01122334"]
+    assert study.dates is not None
+    assert (study.dates.submitted, study.dates.last_edited) == ("2011-05-12", "2014-03-02")
+    assert study.design is not None and study.design.label == "Randomised controlled trial"
+    assert study.fields["Sponsor"] == "University of Eastbridge (UK)"
+    assert "Not provided" not in (record.programme.summary or "")
+
+
+def test_registry_copy_without_a_title_line_and_with_glued_labels() -> None:
+    """A copy that starts with labels is named by its "Scientific title", read whole even
+    with a label word inside ("… nursery setting: a randomised …")."""
+    record = _record("registry_glued_no_title")
+    (study,) = record.studies
+    assert record.programme.name == (
+        "Helping shy preschoolers in the nursery setting: "
+        "a randomised controlled trial of a parent course"
+    )
+    assert study.design is not None and study.design.value == "rct"
+    assert study.dates is not None and study.dates.submitted == "2012-10-05"
+    assert "11/12/2012" not in record.programme.name
 
 
 @pytest.mark.parametrize("ext", ["txt", "html"])

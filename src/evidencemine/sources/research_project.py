@@ -24,6 +24,7 @@ countries, comparison and results are extracted later by the rules
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -111,7 +112,7 @@ def _content_lines(document: Document) -> list[Line]:
     site's glossary boxes (with the bare numbers under them), link lists (two or more lines
     ending in "|"), image texts, chrome lines inside a block."""
     data = _data()
-    lines = [line for line in document_lines(document) if not is_chrome(line.text)]
+    lines = [_unglued(line) for line in document_lines(document) if not is_chrome(line.text)]
     kept: list[Line] = []
     index = 0
     cookie_section = False
@@ -138,8 +139,39 @@ def _content_lines(document: Document) -> list[Line]:
             while index < len(lines) and re.fullmatch(r"[\d.]+|months?", lines[index].text):
                 index += 1
             continue
-        kept.append(line)
+        if line.text:
+            kept.append(line)
     return kept
+
+
+_TABLE_ROW = re.compile(r"^\|\s*(?P<label>[^|]+?)\s*\|\s*(?P<value>[^|]*?)\s*\|\s*$")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+@cache
+def _glued() -> re.Pattern[str]:
+    """A research label run into its value with no space ("Study designRandomised ...")."""
+    labels = {
+        label
+        for key, spec in vocabulary().fields.items()
+        if key in RESEARCH_FIELDS
+        for label in spec.labels
+    }
+    words = "|".join(re.escape(lab) for lab in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"^(?P<label>{words})(?=[A-Z0-9£€$])(?P<value>\S.*)$")
+
+
+def _unglued(line: Line) -> Line:
+    """A copy's table row ("| ISRCTN | ISRCTN12814243 |") or a label glued to its value
+    ("Study designRandomised controlled trial") as "Label: value", for the label reader."""
+    text = line.text
+    if _TABLE_RULE.match(text):
+        return dataclasses.replace(line, text="")
+    if match := _TABLE_ROW.match(text):
+        text = f"{match['label']}: {match['value']}".rstrip(": ")
+    elif match := _glued().match(text):
+        text = f"{match['label']}: {match['value']}"
+    return line if text == line.text else dataclasses.replace(line, text=text)
 
 
 def _absent(text: str) -> bool:
@@ -158,6 +190,7 @@ class _Entry:
 
     pair: Pair
     lines: list[Line] = field(default_factory=list)
+    whole: str = ""  # the rest of the line, when the pair is the line's only research label
 
     @property
     def field(self) -> str:
@@ -168,7 +201,8 @@ class _Entry:
         return self.pair.label
 
     def texts(self) -> list[str]:
-        out = [self.pair.value] if self.pair.value and self.pair.same_line else []
+        value = self.whole or self.pair.value
+        out = [value] if value and self.pair.same_line else []
         out.extend(line.text for line in self.lines)
         if self.pair.value and not self.pair.same_line and not self.lines:
             out.append(self.pair.value)
@@ -215,6 +249,13 @@ def _read(lines: list[Line]) -> _Read:
         here = at.get((line.index, line.text))
         if here:
             entries = [_Entry(p) for p in here]
+            if len(here) == 1 and here[0].same_line and here[0].value:
+                # another label word inside the value ("... preschool setting: a trial")
+                # does not cut it: the value runs to the end of the line
+                rest = re.sub(r"^[-•*·▪]\s+", "", line.text)
+                head = re.match(r"\s*" + r"\s*".join(map(re.escape, here[0].label.split())), rest)
+                if head and len(rest[head.end() :].lstrip(" :")) > len(here[0].value):
+                    entries[0].whole = rest[head.end() :].lstrip(" :").strip()
             read.entries.extend(entries)
             last = entries[-1]
             open_ = last if last.field in SECTION_FIELDS else None
@@ -249,12 +290,21 @@ def _read(lines: list[Line]) -> _Read:
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:]{3,80}?)\s*:(?P<rest>\S.*)$")
 
 
-def _title(lines: list[Line]) -> tuple[str, int] | None:
-    """The first line that is not a label, with a site-name prefix stripped; and its index
-    (of the repeat, when the next line repeats the title)."""
+def _title(lines: list[Line]) -> tuple[str, int, int] | None:
+    """The first line that is neither a label nor a label's value, with a site-name prefix
+    stripped; its index, and the index of its last line (the repeat, when the next line
+    repeats the title)."""
     vocab, data = vocabulary(), _data()
+    values = {
+        (p.line.index, p.line.text) for p in read_pairs(lines, vocab) if not p.same_line and p.value
+    }
+    after_label = False
     for index, line in enumerate(lines):
         if vocab.field_of(line.text) or vocab.pattern.match(line.text):
+            after_label = (line.index, line.text) in values
+            continue
+        if after_label:  # the value under the label above
+            after_label = False
             continue
         text = line.text.strip()
         nxt = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
@@ -263,7 +313,25 @@ def _title(lines: list[Line]) -> tuple[str, int] | None:
             if norm(match["site"]) in data.site_prefixes or norm(rest) == norm(nxt):
                 text = rest
         skip = index + 1 if norm(nxt) == norm(text) else index
-        return text.rstrip(".").strip(), skip
+        return text.rstrip(".").strip(), index, skip
+    return None
+
+
+def _design_rank(entry: _Entry) -> int:
+    """ "Study design" / "Type of Trial" before a registry's "Primary study design" and "Study
+    type" (which say "Interventional", "Prevention")."""
+    return 1 if norm(entry.label) in {"primary study design", "study type"} else 0
+
+
+def _registry_title(read: _Read, first_line: str, *, starts_with_labels: bool) -> str | None:
+    """A registry names the record by its "Public title"; a copy that starts with labels (no
+    title line) is named by its "Scientific title" or "Full title" instead of a flag line."""
+    titles = {norm(e.label): e.text() for e in read.values("project_title") if e.text()}
+    titles = {k: v for k, v in titles.items() if not _absent(v) and len(v.split()) >= 2}
+    if public := titles.get("public title"):
+        return public.rstrip(".").strip()
+    if starts_with_labels and titles:
+        return next(iter(titles.values())).rstrip(".").strip()
     return None
 
 
@@ -472,9 +540,10 @@ class _ProjectParser:
         found = _title(self.lines)
         if found is None:
             raise ParseError("no project title on the page", source=self.document.origin)
-        title, index = found
-        self.body = body = self.lines[index + 1 :]
+        title, index, last = found
+        self.body = body = self.lines[:index] + self.lines[last + 1 :]
         read = _read(body)
+        title = _registry_title(read, title, starts_with_labels=index > 0) or title
         programme = Programme(name=title)
         study = Study(label=title, number=1)
         texts = [line.text for line in self.lines]
@@ -509,7 +578,7 @@ class _ProjectParser:
             )
 
     def _summary(self, read: _Read, programme: Programme) -> None:
-        labelled = [e.text() for e in read.values("summary") if e.text()]
+        labelled = [e.text() for e in read.values("summary") if e.text() and not _absent(e.text())]
         if labelled:
             programme.summary = " ".join(labelled)
             return
@@ -547,7 +616,7 @@ class _ProjectParser:
                 named = _funders([text])
                 if named:
                     programme.funders.extend(named)
-                elif len(text.split()) <= 12:
+                elif len(text.split()) <= 24:
                     programme.funders.append(_FUNDER_LABEL.sub("", text).strip())
         if not programme.funders:
             programme.funders.extend(_funders(line.text for line in self.body))
@@ -567,7 +636,9 @@ class _ProjectParser:
                     )
 
     def _study_fields(self, read: _Read, study: Study) -> None:
-        design = read.first("design")
+        design = next(
+            (e.text() for e in sorted(read.values("design"), key=_design_rank) if e.text()), None
+        )
         if design and not _absent(design):
             study.design = StudyDesign(value="other", label=design)  # the rules read the label
         texts = [t for e in read.values("summary") for t in e.texts()]
