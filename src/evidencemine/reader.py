@@ -112,7 +112,8 @@ class OutputReader:
 
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of one flat table (``programmes``, ``studies``, ``outcomes``,
-        ``study_outcomes``, ``references``, ``conflicts``, ``warnings``)."""
+        ``outcome_statements``, ``study_outcomes``, ``references``, ``conflicts``,
+        ``warnings``)."""
         from evidencemine.export.tables import table_by_name, table_rows
 
         yield from table_rows(table_by_name(table), self.record_dicts())
@@ -125,6 +126,9 @@ class OutputReader:
 
     def outcomes(self) -> Iterator[dict[str, Any]]:
         return self.rows("outcomes")
+
+    def outcome_statements(self) -> Iterator[dict[str, Any]]:
+        return self.rows("outcome_statements")
 
     def study_outcomes(self) -> Iterator[dict[str, Any]]:
         return self.rows("study_outcomes")

@@ -310,3 +310,38 @@ def test_a_record_with_every_field_set_renders(full_output: Path, tmp_path: Path
     assert 'section class="attention"' in page  # its studies have conflicts
     assert page.count('<section class="study"') == 2
     assert "https://pubmed.ncbi.nlm.nih.gov/pmid%20text%20%C3%A9/" in page  # ids URL-encoded
+
+
+def test_statements_and_warnings_render(full_output: Path) -> None:
+    """Schema fields the demo pages do not produce, rendered from the record's JSON."""
+    from evidencemine.report import _environment
+    from evidencemine.report.view import programme_view
+
+    (record,) = [r for r in _records(full_output) if r["slug"] == "every-field-filled"]
+    record["programme"]["child_outcomes"][0]["statements"] = [
+        {
+            "text": "Fewer <b>tantrums</b>",
+            "score": 7.0,
+            "score_text": "+7",
+            "timeframe": "at 6 months",
+            "studies": [3],
+        }
+    ]
+    record["warnings"] = [
+        {
+            "code": "value-not-read",
+            "label": "Cost rating",
+            "place": "block 12",
+            "message": "no value",
+        }
+    ]
+    view = programme_view(record)
+    html = (
+        _environment()
+        .get_template("programme.html")
+        .render(root="", title="t", p=view, generated_from="x")
+    )
+    assert "Fewer &lt;b&gt;tantrums&lt;/b&gt;" in html and "score +7 · at 6 months" in html
+    assert 'href="#study-1">' in html  # both filled studies have number 3
+    assert "value-not-read (Cost rating, block 12): no value" in html
+    assert html.index("Check before use") < html.index("value-not-read")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 
 from evidencemine.cli import main
 from evidencemine.export import export_output
-from evidencemine.export.tables import NOT_TABULATED, TABLES, Column, Table
+from evidencemine.export.tables import NOT_TABULATED, TABLES, Column, Table, table_by_name
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,6 +43,12 @@ def _entities(table: Table, records: list[dict[str, Any]]) -> list[tuple[str, An
         elif table.name == "outcomes":
             out += [
                 (f"{rid}/o{i}", o, r) for i, o in enumerate(r["programme"]["child_outcomes"], 1)
+            ]
+        elif table.name == "outcome_statements":
+            out += [
+                (f"{rid}/o{i}/s{j}", s, r)
+                for i, o in enumerate(r["programme"]["child_outcomes"], 1)
+                for j, s in enumerate(o.get("statements", []), 1)
             ]
         elif table.name == "warnings":
             out += [(f"{rid}/w{i}", w, r) for i, w in enumerate(r.get("warnings", []), 1)]
@@ -132,6 +139,8 @@ def _expected_derived(column: str, key: str, e: Any, r: dict[str, Any]) -> Any:
     }
     if column == "programme_id":
         return r["id"]
+    if column == "outcome_key" and re.search(r"/s\d+$", key):
+        return key.rsplit("/", 1)[0]
     if column.endswith("_key") and column not in ("study_key", "work_key"):
         return key
     if column.startswith(("csl_", "resolved_")):
@@ -227,15 +236,11 @@ def exported(full_output: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
     }
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet", "duckdb"])
-def test_tables_reproduce_every_value_of_the_records(
-    fmt: str, exported: dict[str, Any], full_output: Path
-) -> None:
-    """The demo's records and one with every field set (no null, no empty list)."""
-    records = _records(full_output)
+def _compare(fmt: str, records: list[dict[str, Any]], read: Any, tables: tuple[Table, ...]) -> int:
+    """Walk the records and the tables read back together; every cell equals its source."""
     compared = 0
-    for table in TABLES:
-        rows = exported[fmt](table)
+    for table in tables:
+        rows = read(table)
         key_column = table.columns[0].name
         by_key = {row[key_column]: row for row in rows}
         assert len(by_key) == len(rows), f"{table.name}: keys not unique"
@@ -256,6 +261,15 @@ def test_tables_reproduce_every_value_of_the_records(
                     f"{fmt} {table.name} {key} {column.name}: {got!r} != {expected!r}"
                 )
                 compared += 1
+    return compared
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "duckdb"])
+def test_tables_reproduce_every_value_of_the_records(
+    fmt: str, exported: dict[str, Any], full_output: Path
+) -> None:
+    """The demo's records and one with every field set (no null, no empty list)."""
+    compared = _compare(fmt, _records(full_output), exported[fmt], TABLES)
     assert compared > 1000  # the demo has 9 programmes, 8 studies, 9 references
 
 
@@ -311,7 +325,7 @@ def test_the_same_work_cited_twice_shares_one_work_key(output_copy: Path, tmp_pa
     other["studies"][0]["references"].append(reference)
     files[1].write_text(json.dumps(other))
     export_output(output_copy, "csv", tmp_path / "csv")
-    rows = _read_csv(tmp_path / "csv", TABLES[4])
+    rows = _read_csv(tmp_path / "csv", table_by_name("references"))
     keys = [row["work_key"] for row in rows if row["raw"] == reference["raw"]]
     assert len(keys) == 2 and keys[0] == keys[1]
     assert len({row["work_key"] for row in rows}) == len(rows) - 1
@@ -376,7 +390,7 @@ def test_a_damaged_record_is_reported_and_the_rest_exported(
     assert code == 1
     err = capsys.readouterr().err
     assert f"skipped {bad}" in err
-    rows = _read_csv(tmp_path / "t", TABLES[0])
+    rows = _read_csv(tmp_path / "t", table_by_name("programmes"))
     assert len(rows) == len(list((output_copy / "programmes").glob("*/*.json"))) - 1
     assert bad.stem not in {row["slug"] for row in rows}
 
@@ -411,3 +425,59 @@ def test_the_round_trip_sees_a_record_with_every_field_set(full_output: Path) ->
     values = _values(filled)
     assert len(values) > 300
     assert [v for v in values if v is None or v == [] or v == {}] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "duckdb"])
+def test_outcome_statements_and_warnings_round_trip(
+    fmt: str, full_output: Path, tmp_path: Path
+) -> None:
+    """Statements under outcomes and record warnings (schema fields the demo pages do not
+    produce) written by the table writers and read back."""
+    from evidencemine.export import table_data, write_csv, write_duckdb, write_parquet
+
+    (record,) = [r for r in _records(full_output) if r["slug"] == "every-field-filled"]
+    for n, outcome in enumerate(record["programme"]["child_outcomes"]):
+        outcome["statements"] = [
+            {
+                "text": f"Better sleep {n}",
+                "score": 4.5,
+                "score_text": "+4.5",
+                "timeframe": "at 12 months",
+                "studies": [1, 2],
+            },
+            {
+                "text": 'No change in, "quotes"',
+                "score": None,
+                "score_text": None,
+                "timeframe": None,
+                "studies": [],
+            },
+        ]
+    record["warnings"] = [
+        {
+            "code": "value-not-read",
+            "label": "Cost rating",
+            "place": "block 12",
+            "message": "no value",
+        },
+        {"code": "name-slug-disagree", "label": None, "place": None, "message": None},
+    ]
+    tables = (table_by_name("outcome_statements"), table_by_name("warnings"))
+    data = table_data([record])
+    assert len(data["outcome_statements"]) == 2 * len(record["programme"]["child_outcomes"])
+    assert len(data["warnings"]) == 2
+    readers = {
+        "csv": (write_csv, tmp_path / "csv", lambda t: _read_csv(tmp_path / "csv", t)),
+        "parquet": (write_parquet, tmp_path / "pq", lambda t: _read_parquet(tmp_path / "pq", t)),
+        "duckdb": (
+            write_duckdb,
+            tmp_path / "x.duckdb",
+            lambda t: _read_duckdb(tmp_path / "x.duckdb", t),
+        ),
+    }
+    writer, target, read = readers[fmt]
+    writer(data, target)
+    assert (
+        _compare(fmt, [record], read, tables)
+        == 2 * 8 * len(record["programme"]["child_outcomes"]) + 2 * 6
+    )

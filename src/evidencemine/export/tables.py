@@ -712,22 +712,34 @@ CONFLICTS = Table(
 )
 
 
-def _warning_message(item: Any) -> str | None:
-    if isinstance(item, dict):
-        message = item.get("message") or item.get("text")
-        return None if message is None else str(message)
-    return None if item is None else str(item)
-
-
 WARNINGS = Table(
     "warnings",
-    "one row per warning the adapter left on a record (a value it could not read, ...)",
+    "one row per warning on a record: a known label whose value could not be read, or a "
+    "choice a consumer should know of",
     "warnings[]",
     (
         D("warning_key", "str", "`<programme_id>/w<n>` (the key)", lambda e, r: e["_key"]),
         PROGRAMME_REF,
-        D("message", "str", "the warning", lambda e, r: _warning_message(e["_item"])),
-        D("detail", "json", "the warning as recorded (JSON)", lambda e, r: e["_item"], covers=""),
+        C("code", "str", '"value-not-read", "name-slug-disagree", ...'),
+        C("label", "str", "the label as printed"),
+        C("place", "str", 'where on the page ("block 12")'),
+        C("message", "str", "the warning in words"),
+    ),
+)
+
+OUTCOME_STATEMENTS = Table(
+    "outcome_statements",
+    "one row per statement of effect under a programme outcome (score, timeframe, studies)",
+    "programme.child_outcomes[].statements[]",
+    (
+        D("statement_key", "str", "`<outcome_key>/s<n>` (the key)", lambda e, r: e["_key"]),
+        PROGRAMME_REF,
+        D("outcome_key", "str", "the outcome (`outcomes.outcome_key`)", lambda e, r: e["_parent"]),
+        C("text", "str", "the statement as printed"),
+        C("score", "float", "improvement index, when printed"),
+        C("score_text", "str", "the score as printed"),
+        C("timeframe", "str", "when the effect was measured, as printed"),
+        C("studies", "list[int]", "numbers of the supporting studies"),
     ),
 )
 
@@ -735,6 +747,7 @@ TABLES: tuple[Table, ...] = (
     PROGRAMMES,
     STUDIES,
     OUTCOMES,
+    OUTCOME_STATEMENTS,
     STUDY_OUTCOMES,
     REFERENCES,
     CONFLICTS,
@@ -784,7 +797,13 @@ def entities(record: dict[str, Any], entity: str) -> Iterator[dict[str, Any]]:
         return
     if entity == "warnings[]":
         for n, item in enumerate(record.get("warnings") or [], start=1):
-            yield {"_item": item, "_key": f"{rid}/w{n}", "_index": n}
+            yield {**item, "_key": f"{rid}/w{n}", "_index": n}
+        return
+    if entity == "programme.child_outcomes[].statements[]":
+        for o, outcome in enumerate(get_path(record, "programme.child_outcomes") or [], start=1):
+            parent = f"{rid}/o{o}"
+            for n, item in enumerate(outcome.get("statements") or [], start=1):
+                yield {**item, "_key": f"{parent}/s{n}", "_parent": parent, "_index": n}
         return
     if entity == "studies[]":
         for n, study in enumerate(_studies(record), start=1):

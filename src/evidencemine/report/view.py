@@ -217,9 +217,27 @@ def _outcome_rows(record: dict[str, Any], studies: list[dict[str, Any]]) -> list
                 "labels": outcome.get("study_labels")
                 or [str(n) for n in outcome.get("studies") or []],
                 "findings": findings,
+                "statements": [
+                    {
+                        "text": s.get("text"),
+                        "score": s.get("score_text") or s.get("score"),
+                        "timeframe": s.get("timeframe"),
+                        "studies": [x for x in studies if x["number"] in (s.get("studies") or [])],
+                    }
+                    for s in outcome.get("statements") or []
+                ],
             }
         )
     return rows
+
+
+def _warning_text(warning: Any) -> str:
+    """ "value-not-read: Cost rating (block 12): the message" from a record warning."""
+    if not isinstance(warning, dict):
+        return str(warning)
+    where = ", ".join(str(warning[k]) for k in ("label", "place") if warning.get(k))
+    head = str(warning.get("code") or "warning") + (f" ({where})" if where else "")
+    return f"{head}: {warning['message']}" if warning.get("message") else head
 
 
 def programme_view(record: dict[str, Any]) -> dict[str, Any]:
@@ -250,10 +268,7 @@ def programme_view(record: dict[str, Any]) -> dict[str, Any]:
         "studies": studies,
         "references": [r for s in studies for r in s["references"]],
         "conflicts": conflicts,
-        "warnings": [
-            w if isinstance(w, str) else (w.get("message") or str(w))
-            for w in record.get("warnings") or []
-        ],
+        "warnings": [_warning_text(w) for w in record.get("warnings") or []],
     }
 
 
