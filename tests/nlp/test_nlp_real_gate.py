@@ -37,7 +37,7 @@ FLOORS: dict[tuple[str, str, str], float] = {
     ("ebmnlp_train_crowd", "sample_size", "hit"): 0.85,
     ("ebmnlp_train_crowd", "sample_size", "precision"): 0.92,
     ("evidence_outcomes_rct", "outcomes", "f1"): 0.37,
-    ("outcome_timeframes_covid", "timepoints", "f1"): 0.05,
+    ("outcome_timeframes_covid", "timepoints", "f1"): 0.84,  # was 0.07 (days)
 }
 CORPORA = sorted({corpus for corpus, _, _ in FLOORS})
 

@@ -176,8 +176,9 @@ _TF_NUM = (
     r"fourteen|fifteen|twenty|thirty)"
 )
 _TF_AFTER_RE = re.compile(
-    rf"(?P<list>{_TF_NUM}(?:(?:\s*,\s*|\s*,?\s*(?:and|or|to)\s+|\s*[-–]\s*){_TF_NUM})*)"
-    r"(?:\s*[-–]\s*|\s*)(?P<unit>days?|d\b|h\b|hours?|weeks?|wks?|months?|years?)",
+    rf"(?P<list>{_TF_NUM}(?:(?:\s*,\s*|\s*,?\s*(?:and|or)\s+){_TF_NUM})*)"
+    r"(?:\s*[-–]\s*|\s*)(?P<unit>days?|d\b|h\b|hours?|weeks?|wks?|months?|years?)"
+    r"(?<![-–]\d\s)",
     re.IGNORECASE,
 )
 _TF_BEFORE_RE = re.compile(

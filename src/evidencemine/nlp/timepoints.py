@@ -172,6 +172,80 @@ def _mentions(view: TextView) -> list[re.Match[str]]:
     return found
 
 
+# Days and hours (trials of acute illness measure "at day 28", "on days 3 and 7", "at 7
+# days", "28-day mortality", "at 24, 48 and 72 hours"): a number with a day or hour unit
+# after an assessment word, or "day N". Not: durations of a treatment ("for 5 days", "a
+# 10-day course"), frequencies ("3 days a week"), ages ("2 days old"), ranges ("4-8 days").
+_DNUM = rf"(?:\d+|{WORD_NUMBER})"
+_DSEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+_DAY_AFTER_RE = re.compile(
+    rf"(?<![\w.,–-])(?P<list>{_DNUM}(?:{_DSEP}{_DNUM})*)(?:\s*[-–]\s*|\s+|\u2009)"
+    r"(?P<unit>days?|hours?|hrs?|h)\b",
+    re.IGNORECASE,
+)
+_DAY_BEFORE_RE = re.compile(
+    rf"\b(?P<unit>days?)\s+(?P<list>{_DNUM}(?:(?:{_DSEP})(?:days?\s+)?{_DNUM})*)(?![\w.,]\d)",
+    re.IGNORECASE,
+)
+_DAY_OK_BEFORE_RE = re.compile(
+    r"(?:\bat|\bby|\bon|\bwithin|\bthrough|\buntil|\bto|\bup to|\bafter|\bover|"
+    r"\bduring the|\bbaseline,?|\band|\bor|,|\bin)\s*(?:the\s+|first\s+)?$",
+    re.IGNORECASE,
+)
+_DAY_BAD_BEFORE_RE = re.compile(
+    r"(?:\bfor|\bfor the|\baged?|\bages|\bevery|\beach|\bper|\blasting|\bbetween|"
+    r"\bfrom|\ba|\ban|\bthan|\b\d+\s*(?:to|-|–))\s*$",
+    re.IGNORECASE,
+)
+_DAY_OK_AFTER_RE = re.compile(
+    r"\s*(?:[-–]\s*)?(?:after|post|later|following|from|of (?:enrol|random|admission|"
+    r"inclusion|treatment|follow|hospital)|follow|mortality|survival|outcomes?|"
+    r"all-cause|clinical|recovery|readmission)",
+    re.IGNORECASE,
+)
+_DAY_BAD_AFTER_RE = re.compile(
+    r"\s*(?:[-–]\s*)?(?:old|of age|of life|course|regimen|supply|apart|per\b|a week|a day|"
+    r"each|every|weekly|daily|in a row|of (?:a|the) week|interval|window|washout|run-in)",
+    re.IGNORECASE,
+)
+_DAY_WORD_RE = re.compile(r"\bdays?\b|\d\s*(?:h|hours?|hrs?)\b", re.IGNORECASE)
+
+
+def _day_points(view: TextView) -> list[TimePoint]:
+    text = view.text
+    points: list[TimePoint] = []
+    for sentence in view.sentences_with(_DAY_WORD_RE) if view.folded is not None else [None]:
+        lo, hi = (sentence.start, sentence.end) if sentence else (0, len(text))
+        for m in _DAY_AFTER_RE.finditer(text, lo, hi):
+            before = text[max(lo, m.start() - 30) : m.start()]
+            after = text[m.end() : m.end() + 40]
+            if _DAY_BAD_BEFORE_RE.search(before) or _DAY_BAD_AFTER_RE.match(after):
+                continue
+            hyphen = bool(re.match(r"\d+\s*[-–]", m.group(0)))
+            if not (
+                _DAY_OK_AFTER_RE.match(after) or (not hyphen and _DAY_OK_BEFORE_RE.search(before))
+            ):
+                continue
+            points.extend(_listed(m, m.group("unit")))
+        for m in _DAY_BEFORE_RE.finditer(text, lo, hi):
+            before = text[max(lo, m.start() - 30) : m.start()]
+            if _DAY_BAD_BEFORE_RE.search(before) and not _DAY_OK_BEFORE_RE.search(before):
+                continue
+            points.extend(_listed(m, "days"))
+    return points
+
+
+def _listed(m: re.Match[str], unit: str) -> list[TimePoint]:
+    found = []
+    for number in _LIST_NUMBER_RE.finditer(m.group("list")):
+        value = parse_number(number.group(0))
+        if value is not None and 0 < value <= 400:
+            months = to_months(value, unit)
+            if months is not None and months > 0:
+                found.append(TimePoint(months, m.start(), m.end()))
+    return found
+
+
 def find_timepoints(view: TextView) -> list[TimePoint]:
     """Every follow-up time point mention, in text order (baseline as 0 when others exist)."""
     text = view.text
@@ -194,6 +268,8 @@ def find_timepoints(view: TextView) -> list[TimePoint]:
             if value is not None and 0 < value <= 240:
                 months = _to_months(value, m.group("unit"))
                 points.append(TimePoint(months, m.start(), m.end()))
+    points.extend(_day_points(view))
+    points.sort(key=lambda p: p.start)
     if points:
         baseline = _baseline(view)
         if baseline:
