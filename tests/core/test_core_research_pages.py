@@ -15,7 +15,7 @@ import pytest
 from evidencemine.cli import main
 from evidencemine.documents import LoadContext, load_document
 from evidencemine.documents.model import Document
-from evidencemine.errors import NotProgrammePageError
+from evidencemine.errors import NotProgrammePageError, ParseError
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import schema_errors
 from evidencemine.pipeline import parse_page
@@ -373,3 +373,27 @@ def test_seeds_are_neither_refused_nor_confused(seeds_dir: Path) -> None:
     assert classify.is_guidebook(eif) and research_project.detect(eif) == 0.0
     assert classify.refusal(eif) is None and classify.refusal(project) is None
     assert detect_kind(project) == "research-project"
+
+
+PROSE_FIRST = (
+    "This project was paused during the school closures. As a result, the sessions were moved "
+    "online and the follow-up was delayed by a year.\n\n"
+    "Word Builders is a home-visiting programme for families of two-year-olds. The trial will "
+    "recruit 180 families in four local authorities, funded by the Early Words Trust.\n"
+)
+
+
+def test_a_copy_that_opens_with_prose_has_no_title_rather_than_a_wrong_one() -> None:
+    document = load_document(PROSE_FIRST.encode(), LoadContext(path="prose.txt"))
+    assert detect_kind(document) == "research-project"
+    with pytest.raises(ParseError, match="no project title"):
+        parse_document(document)
+
+
+def test_html_title_names_a_page_whose_body_opens_with_prose() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PROSE_FIRST.split("\n\n"))
+    page = f"<html><head><title>Word Builders | Trials Hub</title></head><body>{paragraphs}"
+    document = load_document(page.encode(), LoadContext(url="https://hub.example/word-builders"))
+    record = parse_document(document)
+    assert record.programme.name == "Word Builders"
+    assert record.programme.funders == ["Early Words Trust"]

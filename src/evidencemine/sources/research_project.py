@@ -307,6 +307,8 @@ def _title(lines: list[Line]) -> tuple[str, int, int] | None:
             after_label = False
             continue
         text = line.text.strip()
+        if _is_prose(text):
+            return None  # the page opens with prose: its title is not in this copy
         nxt = lines[index + 1].text.strip() if index + 1 < len(lines) else ""
         if match := _SITE_PREFIX.match(text):
             rest = match["rest"].strip()
@@ -315,6 +317,18 @@ def _title(lines: list[Line]) -> tuple[str, int, int] | None:
         skip = index + 1 if norm(nxt) == norm(text) else index
         return text.rstrip(".").strip(), index, skip
     return None
+
+
+def _is_prose(text: str) -> bool:
+    """A paragraph, not a title: over 40 words, or more than one sentence."""
+    return len(text.split()) > 40 or bool(re.search(r"[a-z)][.!?]\s+[A-Z]", text))
+
+
+def _document_title(document: Document) -> str | None:
+    """The HTML ``<title>`` without a " | Site" or " - Site" tail, when it reads as a title."""
+    title = (document.title or "").strip()
+    head = re.split(r"\s+[|–—-]\s+", title)[0].strip()
+    return head if len(head.split()) >= 2 and not _is_prose(head) else None
 
 
 def _design_rank(entry: _Entry) -> int:
@@ -538,18 +552,25 @@ class _ProjectParser:
 
     def parse(self) -> ProgrammeRecord:
         found = _title(self.lines)
-        if found is None:
-            raise ParseError("no project title on the page", source=self.document.origin)
-        title, index, last = found
+        first, index, last = found or ("", 0, -1)
         self.body = body = self.lines[:index] + self.lines[last + 1 :]
         read = _read(body)
-        title = _registry_title(read, title, starts_with_labels=index > 0) or title
+        title = (
+            _registry_title(read, first, starts_with_labels=index > 0 or found is None)
+            or first
+            or _document_title(self.document)
+        )
+        if not title:
+            raise ParseError(
+                "no project title on the page (it opens with prose, no title line)",
+                source=self.document.origin,
+            )
         programme = Programme(name=title)
         study = Study(label=title, number=1)
         texts = [line.text for line in self.lines]
         texts += [f"{e.label} {e.text()}" for e in read.entries if e.field == "registration"]
         study.registrations = _registrations(texts)
-        self._slug_check(title, study, self.lines[index])
+        self._slug_check(title, study, self.lines[index] if found else None)
         self._summary(read, programme)
         _summary_facts(programme)
         self._team(read, programme)
@@ -565,7 +586,7 @@ class _ProjectParser:
         record.warnings.extend(self.warnings)
         return record
 
-    def _slug_check(self, title: str, study: Study, line: Line) -> None:
+    def _slug_check(self, title: str, study: Study, line: Line | None) -> None:
         """The page's title wins over the URL slug; a disagreement is a warning (not when the
         slug is one of the page's registration ids, as on a registry)."""
         slug = slug_from_url(self.meta.url) or ""
@@ -574,7 +595,11 @@ class _ProjectParser:
         choice = choose_name(title, self.meta.url)
         if choice.note:
             self.warnings.append(
-                RecordWarning(code="name-slug-disagree", place=line.place, message=choice.note)
+                RecordWarning(
+                    code="name-slug-disagree",
+                    place=line.place if line else None,
+                    message=choice.note,
+                )
             )
 
     def _summary(self, read: _Read, programme: Programme) -> None:
