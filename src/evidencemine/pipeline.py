@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -183,6 +184,17 @@ class RunState:
     @property
     def store(self) -> OutputStore:
         return OutputStore(self.settings.output.dir)
+
+
+@contextmanager
+def run_client(settings: Settings, *, offline: bool = False) -> Iterator[HttpClient | None]:
+    """The HTTP client of one run (its cache, rate limits and URL policy), closed when the run
+    ends; ``None`` offline. Flows open it here rather than reaching into the network layer."""
+    if offline:
+        yield None
+        return
+    with HttpClient(settings) as client:
+        yield client
 
 
 def start_run(settings: Settings, options: RunOptions) -> RunState:

@@ -41,15 +41,6 @@ from evidencemine.nlp import (
 from evidencemine.nlp.components import results_of
 from evidencemine.nlp.extract import extraction_from_doc
 from evidencemine.nlp.matching import RuleMatcher
-from evidencemine.nlp.numbers import (
-    SCALES,
-    TENS,
-    UNITS,
-    matches_at,
-    number_starts,
-    parse_int,
-    parse_number,
-)
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.pipeline import default_patterns_dir
 from evidencemine.nlp.sentences import sentencizer_bounds
@@ -60,6 +51,15 @@ from evidencemine.nlp.view import (
     _headings,
     case_folded,
     ends_with_match,
+)
+from evidencemine.numbers import (
+    SCALES,
+    TENS,
+    UNITS,
+    matches_at,
+    number_starts,
+    parse_int,
+    parse_number,
 )
 
 GOLD_DIR = Path(__file__).parent / "gold"

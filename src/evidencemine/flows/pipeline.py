@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -30,7 +30,6 @@ from prefect.utilities.annotations import quote
 from evidencemine.errors import is_transient as library_is_transient
 from evidencemine.flows.run_report import publish_report, publish_site
 from evidencemine.flows.runners import TaskRunners, run_settings, task_runners
-from evidencemine.http import HttpClient
 from evidencemine.models import ProgrammeRecord
 from evidencemine.pipeline import (
     PageOutcome,
@@ -44,10 +43,14 @@ from evidencemine.pipeline import (
     previous_hashes,
     replace_records,
     resolve_run,
+    run_client,
     start_run,
     write_outcomes,
 )
 from evidencemine.settings import NlpSettings, Settings, SourceSettings
+
+if TYPE_CHECKING:
+    from evidencemine.http import HttpClient
 
 TASK_RETRIES = 1
 TASK_RETRY_DELAY_S = 60
@@ -302,7 +305,7 @@ def run_pipeline(
         settings.runner.task_runner,
         settings.output.dir,
     )
-    with HttpClient(settings) as client, task_runners(settings, api_url()) as runners:
+    with run_client(settings) as client, task_runners(settings, api_url()) as runners:
         pages = discover(quote(state), quote(client), source_names, limit)
         fetch_pages(
             state,

@@ -18,8 +18,7 @@ from prefect import flow, get_run_logger
 
 from evidencemine.flows.pipeline import api_url, fetch_pages, finish_pages
 from evidencemine.flows.runners import run_settings, task_runners
-from evidencemine.http import HttpClient
-from evidencemine.pipeline import RunOptions, is_url, start_run
+from evidencemine.pipeline import RunOptions, is_url, run_client, start_run
 from evidencemine.settings import Settings
 
 
@@ -44,7 +43,7 @@ class ReingestFailedError(Exception):
 def run_reingest(settings: Settings, url: str, kind: str | None = None) -> dict[str, Any]:
     """The body of :func:`reingest` for already-built settings."""
     state = start_run(settings, RunOptions(kind=kind, mode="ingest"))
-    with HttpClient(settings) as client, task_runners(settings, api_url()) as runners:
+    with run_client(settings) as client, task_runners(settings, api_url()) as runners:
         fetch_pages(state, client if is_url(url) else None, [url], [None], runners)
         report = finish_pages(state, client, runners)
     entry = report["programmes"][0]

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from evidencemine.errors import InputError
 from evidencemine.models import Extraction
 from evidencemine.nlp.extract import extract_texts
-from evidencemine.nlp.numbers import parse_int
+from evidencemine.numbers import parse_int
 
 OUTCOME_MATCH_MIN = 75.0
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from evidencemine.nlp.matching import Hit
-from evidencemine.nlp.numbers import NUMBER
 from evidencemine.nlp.timepoints import TimePoint
 from evidencemine.nlp.view import Sentence, TextView
+from evidencemine.numbers import NUMBER
 
 _PAREN_RE = re.compile(r"\([^()]{0,160}\)|\[[^\[\]]{0,80}\]")
 _TIME_PHRASE_RE = re.compile(

@@ -57,10 +57,10 @@ from evidencemine.errors import InputError
 from evidencemine.models import Extraction
 from evidencemine.nlp.evaluate import _prf, match_outcomes, read_jsonl
 from evidencemine.nlp.extract import extract_texts
-from evidencemine.nlp.numbers import parse_int
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.pipeline import default_patterns_dir
 from evidencemine.nlp.timepoints import to_months
+from evidencemine.numbers import parse_int
 
 HALVES = ("tune", "check")
 FORMATS = ("design", "pico", "ebmnlp", "outcomes", "timeframes")

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidencemine.nlp.numbers import NUMBER, matches_at, parse_int
 from evidencemine.nlp.view import TextView, ends_with_match
+from evidencemine.numbers import NUMBER, matches_at, parse_int
 
 _NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+≤≥-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
 _N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")

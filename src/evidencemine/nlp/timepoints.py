@@ -14,8 +14,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from evidencemine.nlp.numbers import NUMBER_START, WORD_NUMBER, matches_at, parse_number
 from evidencemine.nlp.view import TextView, ends_with_match
+from evidencemine.numbers import NUMBER_START, WORD_NUMBER, matches_at, parse_number
 
 _NUM = rf"(?:{NUMBER_START}(?:\d+(?:\.\d+)?|{WORD_NUMBER}))"
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)"

@@ -15,9 +15,9 @@ from spacy.attrs import IDX
 from spacy.tokens import Doc
 
 from evidencemine.nlp.matching import Hit, RuleMatcher
-from evidencemine.nlp.numbers import number_starts
 from evidencemine.nlp.patterns import RuleSet
 from evidencemine.nlp.sentences import sentencizer_bounds
+from evidencemine.numbers import number_starts
 
 TEXT_KEY = "_evidencemine_text"
 _HEADING_RE = re.compile(
@@ -77,7 +77,7 @@ class TextView:
         self.folded = case_folded(self.text)
 
     def number_starts(self) -> list[int] | None:
-        """Where a number can start (see :func:`~evidencemine.nlp.numbers.number_starts`);
+        """Where a number can start (see :func:`~evidencemine.numbers.number_starts`);
         None when the text has no folded form."""
         if self.folded is None:
             return None

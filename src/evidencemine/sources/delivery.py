@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from evidencemine.models import Programme, Range, Supervision
-from evidencemine.nlp.numbers import parse_number
+from evidencemine.numbers import NUMBER, parse_number
 
-_NUM = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_NUM = rf"(\d+\.\d+|{NUMBER})"  # decimals, digits or words (one grammar: evidencemine.numbers)
 _SESSIONS = re.compile(
     rf"\b{_NUM}\s+(?:weekly\s+|group\s+|individual\s+|home\s+|hour-long\s+)?sessions\b", re.I
 )
