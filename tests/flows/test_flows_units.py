@@ -113,6 +113,29 @@ def test_flows_prefect_yaml_schedules_the_pipeline_weekly_in_london() -> None:
     assert specs["manual"].crons == ()
 
 
+def test_flows_prefect_yaml_entrypoints_load_the_packaged_flows_as_prefect_deploy_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``prefect deploy`` loads each entrypoint by path from the checkout: the thin files
+    under ``flows/`` must give the packaged flow objects, and the shipped prefect.yaml is the
+    checkout's."""
+    from prefect.flows import load_flow_from_entrypoint
+
+    from evidencemine.flows.pipeline import guidebook_pipeline
+    from evidencemine.flows.reingest import reingest
+    from evidencemine.flows.serve import PREFECT_YAML
+
+    monkeypatch.chdir(REPO)
+    specs = {spec.name: spec for spec in read_deployments(REPO / "prefect.yaml")}
+    loaded = {name: load_flow_from_entrypoint(spec.entrypoint) for name, spec in specs.items()}
+    assert loaded["weekly"].name == guidebook_pipeline.name == "guidebook-pipeline"
+    assert loaded["manual"].name == reingest.name == "reingest"
+    assert loaded["weekly"].fn.__module__ == "evidencemine.flows.pipeline"
+    assert PREFECT_YAML.read_bytes() == (REPO / "prefect.yaml").read_bytes()
+    for name in ("guidebook.py", "manual.py"):
+        assert "sys.path" not in (REPO / "flows" / name).read_text("utf-8")
+
+
 @pytest.mark.parametrize(("option", "reason"), [
     (["--cron", "every monday"], 'Invalid cron string: "every monday"'),
     (["--timezone", "Mars/Olympus"], 'Invalid timezone: "Mars/Olympus"'),
