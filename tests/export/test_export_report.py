@@ -231,7 +231,12 @@ def test_index_in_the_browser(
     uk = {
         r["id"]
         for r in records
-        if r["programme"]["uk_evaluated"] or any("GB" in s["countries"] for s in r["studies"])
+        if (
+            r["programme"].get("uk_tested")
+            if r["programme"].get("uk_tested") is not None
+            else r["programme"]["uk_evaluated"]
+        )
+        or any("GB" in s["countries"] for s in r["studies"])
     }
     assert set(browser.js(ROW_IDS)) == rated & uk and rated & uk
     browser.click("#filter-uk")

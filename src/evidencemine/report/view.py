@@ -46,12 +46,19 @@ def rating_sort(record: dict[str, Any]) -> float:
     return float(level) + (0.5 if evidence.get("plus") else 0.0)
 
 
-def uk_tested(row: dict[str, Any]) -> str:
-    """ "yes" when the page says evaluated in the UK or a study took place there, "no" when
-    the page says not (and no study did), "not stated" otherwise."""
-    if row["uk_evaluated"] or row["uk_study"]:
+def _first_stated(*values: bool | None) -> bool | None:
+    return next((v for v in values if v is not None), None)
+
+
+def uk_tested(record: dict[str, Any], row: dict[str, Any]) -> str:
+    """ "yes" when the page's "UK tested" badge (or its "evaluated in the UK" line) says so or
+    a study took place in the UK, "no" when the page says not, "not stated" otherwise."""
+    stated = _first_stated(
+        get_path(record, "programme.uk_tested"), get_path(record, "programme.uk_evaluated")
+    )
+    if stated or row["uk_study"]:
         return "yes"
-    if row["uk_evaluated"] is False:
+    if stated is False:
         return "no"
     return "not stated"
 
@@ -68,13 +75,17 @@ def summary_row(record: dict[str, Any], href: str) -> dict[str, Any]:
         "status": row["status"],
         "rating": row["evidence_rating"] or "",
         "rating_sort": rating_sort(record),
-        "cost": row["cost_rating"] or "",
+        "cost": " ".join(
+            str(p)
+            for p in (row["cost_rating"], get_path(record, "programme.ratings.cost.band.text"))
+            if p
+        ),
         "cost_sort": row["cost_level"] if row["cost_level"] is not None else -1,
         "studies": row["n_studies"],
         "designs": [DESIGN_NAMES.get(d, d) for d in row["designs"]],
         "largest_n": row["largest_n"],
         "countries": [country_name(c) for c in row["study_countries"]],
-        "uk_tested": uk_tested(row),
+        "uk_tested": uk_tested(record, row),
     }
 
 
@@ -262,8 +273,11 @@ def programme_view(record: dict[str, Any]) -> dict[str, Any]:
         "cost_text": ratings.get("cost_text"),
         "assessment": ratings.get("assessment"),
         "countries": [country_name(c) for c in programme.get("countries") or []],
-        "uk_implemented": programme.get("uk_implemented"),
-        "uk_evaluated": programme.get("uk_evaluated"),
+        "uk_available": _first_stated(
+            programme.get("uk_available"), programme.get("uk_implemented")
+        ),
+        "uk_tested": _first_stated(programme.get("uk_tested"), programme.get("uk_evaluated")),
+        "cost_band": get_path(ratings, "cost.band.text"),
         "outcomes": _outcome_rows(record, studies),
         "studies": studies,
         "references": [r for s in studies for r in s["references"]],
