@@ -27,13 +27,19 @@ log = logging.getLogger("evidencemine")
 
 
 def _err(message: str) -> None:
-    print(f"evidencemine: {message}", file=sys.stderr)
+    from evidencemine.pipeline import terminal_safe
+
+    print(f"evidencemine: {terminal_safe(' '.join(message.split()))}", file=sys.stderr)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings(getattr(args, "config", None))
     if getattr(args, "output", None):
         settings.output.dir = Path(args.output)
+    elif hasattr(args, "output") and not Path(settings.output.dir).is_absolute():
+        # never write into the working directory silently: say where the default points
+        where = Path(settings.output.dir).resolve()
+        _err(f"note: writing to {where} (output.dir; set --output or output.dir to choose)")
     return settings
 
 
@@ -48,25 +54,23 @@ def _progress(args: argparse.Namespace) -> Any:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from evidencemine.documents import LoadContext, load_document
+    from evidencemine.documents.base import read_input_file, read_stream
     from evidencemine.output import validated_json
     from evidencemine.pipeline import parse_page
 
-    path = Path(args.path)
-    try:
-        data = sys.stdin.buffer.read() if args.path == "-" else path.read_bytes()
-    except FileNotFoundError:
-        _err(f"{path}: no such file")
-        return EXIT_FAILED
-    except OSError as err:
-        _err(f"{path}: cannot read file: {err.strerror or err}")
-        return EXIT_FAILED
-    kind = None if args.kind == "auto" else args.kind
+    if args.path.lower().startswith(("http://", "https://")):
+        _err(f"{args.path}: parse reads files; use `evidencemine ingest URL` for URLs")
+        return EXIT_USAGE
     settings = _settings(args)
-    pdf = settings.pdf
-    context = LoadContext(
-        url=args.url, path=str(path), pdf_max_pages=pdf.max_pages, pdf_max_bytes=pdf.max_bytes
-    )
+    path = Path(args.path)
+    kind = None if args.kind == "auto" else args.kind
+    limits = settings.limits
     try:
+        if args.path == "-":
+            data = read_stream(sys.stdin.buffer, limits.file_max_bytes, "<stdin>")
+        else:
+            data = read_input_file(path, limits.file_max_bytes)
+        context = LoadContext.from_settings(settings, url=args.url, path=str(path))
         document = load_document(data, context)
         print(validated_json(parse_page(document, kind=kind, nlp=settings.nlp)), end="")
     except EvidenceMineError as err:
@@ -75,18 +79,34 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_summary(report: dict[str, Any]) -> None:
+def _print_summary(report: dict[str, Any], *, quiet: bool = False) -> None:
+    """The summary on stdout (unless quiet); each error once, on stderr (always)."""
+    from evidencemine.pipeline import terminal_safe as safe
+
     counts = report["counts"]
-    print("run " + report["run_id"] + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    for entry in report["programmes"]:
-        changes = "; ".join(entry["changes"])
-        print(
-            f"  {entry['status']:<9} {entry['id'] or entry['input']}"
-            + (f"  [{changes}]" if changes else "")
-        )
+    if not quiet:
+        print("run " + report["run_id"] + ": " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        for entry in report["programmes"]:
+            changes = "; ".join(entry["changes"])
+            print(
+                f"  {entry['status']:<9} {safe(entry['id'] or entry['input'])}"
+                + (f"  [{safe(changes)}]" if changes else "")
+            )
     for error in report["errors"]:
-        print(f"  error    {error['input']}: {error['stage']}: {error['reason']}")
-    print(f"output: {report['output_dir']}")
+        _err(f"{error['input']}: {error['stage']}: {error['reason']}")
+    if not quiet:
+        print(f"output: {safe(report['output_dir'])}")
+
+
+def _run_status(report: dict[str, Any]) -> int:
+    """1 when an item failed, something was reported as an error, or nothing was reached."""
+    from evidencemine.pipeline import report_failed
+
+    if not report_failed(report):
+        return EXIT_OK
+    if not (report["counts"]["failed"] or report["errors"]):
+        _err(f"run {report['run_id']}: no programme page was reached")
+    return EXIT_FAILED
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -96,9 +116,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     kind = None if args.kind == "auto" else args.kind
     options = RunOptions(kind=kind, offline=args.offline, mode="ingest")
     report = ingest(args.inputs, settings, options, progress=_progress(args))
-    if not args.quiet:
-        _print_summary(report)
-    return EXIT_FAILED if report["counts"]["failed"] else EXIT_OK
+    _print_summary(report, quiet=args.quiet)
+    return _run_status(report)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -112,17 +131,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         only_changed=not args.force,
         progress=_progress(args),
     )
-    if not args.quiet:
-        _print_summary(report)
-    return EXIT_FAILED if report["counts"]["failed"] else EXIT_OK
+    _print_summary(report, quiet=args.quiet)
+    return _run_status(report)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from evidencemine.output import validate_output
+    from evidencemine.pipeline import terminal_safe
 
-    problems = validate_output(args.dir)
+    problems = validate_output(args.dir, repair=True)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(terminal_safe(problem), file=sys.stderr)
     if not problems:
         print(f"{args.dir}: valid")
     return EXIT_FAILED if problems else EXIT_OK
@@ -187,7 +206,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for name in ("config", "cron", "timezone", "limit", "deployments")
         if getattr(args, name, None) is not None
         for part in (f"--{name}", str(getattr(args, name)))
-    ]
+    ] + (["--ephemeral"] if getattr(args, "ephemeral", False) else [])
     from evidencemine.flows import apply_prefect_defaults
 
     environ = dict(os.environ)
@@ -246,6 +265,16 @@ def _group_alive(pgid: int) -> bool:
 # parser -----------------------------------------------------------------------------------
 
 
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from err
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def _common(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
     parser.add_argument("--config", type=Path, help="a TOML file overlaying the defaults")
     if output:
@@ -278,7 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="crawl the configured sources (scheduled runs)")
     p.add_argument("--source", action="append", help="only this source (repeatable)")
-    p.add_argument("--limit", type=int, help="at most this many programme pages per source")
+    p.add_argument(
+        "--limit", type=_non_negative, help="at most this many programme pages per source"
+    )
     p.add_argument(
         "--force",
         action="store_true",
@@ -327,6 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timezone", help="time zone of the cron (default: prefect.yaml's)")
     p.add_argument("--limit", type=int, help="at most this many concurrent flow runs")
     p.add_argument("--deployments", help="a prefect.yaml (default: the one shipped)")
+    p.add_argument(
+        "--ephemeral",
+        action="store_true",
+        help="without PREFECT_API_URL, serve against a temporary Prefect server (said on stderr)",
+    )
     p.set_defaults(handler=cmd_serve)
 
     from evidencemine.nlp.commands import register
@@ -342,14 +378,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # item failures are printed once, from the run report
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: not getattr(record, "in_run_report", False))
     try:
         return int(args.handler(args))
     except ConfigError as err:
         _err(str(err))
         return EXIT_USAGE
+    except EvidenceMineError as err:  # the output folder cannot be written, or is locked
+        _err(str(err))
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except Exception as err:  # never a traceback on the terminal: it goes to the debug log
+        log.debug("unexpected error", exc_info=err)
+        _err(f"unexpected error: {type(err).__name__}: {err} (run with -v for the traceback)")
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -63,7 +63,11 @@ def _run_texts(items: list[tuple[str, str]], nlp: NlpSettings | None) -> list[Ex
         return []
     nlp = nlp or NlpSettings()
     return extract_texts(
-        items, batch_size=nlp.batch_size, n_process=nlp.n_process, patterns_dir=nlp.patterns_dir
+        items,
+        batch_size=nlp.batch_size,
+        n_process=nlp.n_process,
+        patterns_dir=nlp.patterns_dir,
+        max_chars=nlp.max_text_chars,
     )
 
 
@@ -88,8 +92,12 @@ def _apply_paper(record: ProgrammeRecord, study: Study, key: str, nlp: NlpSettin
     methods = next((s.text for s in record.programme.sections if s.heading == "Methods"), None)
     paper = Paper(source=key, abstract=record.programme.summary, methods=methods)
     patterns_dir = nlp.patterns_dir if nlp else None
+    cap = nlp.max_text_chars if nlp else NlpSettings().max_text_chars
     found = extract_paper(
-        paper, lambda text, source: extract_text(text, source=source, patterns_dir=patterns_dir)
+        paper,
+        lambda text, source: extract_text(
+            text, source=source, patterns_dir=patterns_dir, max_chars=cap
+        ),
     )
     if found is None:
         return

@@ -81,6 +81,10 @@ class PolicyError(FetchError):
         return False
 
 
+class OutputError(EvidenceMineError):
+    """The output folder cannot be written (full disk, read-only, a file in the way, locked)."""
+
+
 class ResolutionError(EvidenceMineError):
     """A reference could not be resolved (bad answer from PubMed or Crossref)."""
 

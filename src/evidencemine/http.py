@@ -35,12 +35,13 @@ raised at once) and :class:`~evidencemine.errors.PolicyError` (refusals; also re
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import ipaddress
-import json
 import logging
 import random
+import re
 import socket
 import threading
 import time
@@ -55,8 +56,13 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import select_proxy
 from requests_cache import CachedSession
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, LocationParseError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
+from urllib3.util import parse_url
 
-from evidencemine.errors import FetchError, PolicyError
+from evidencemine.errors import ConfigError, FetchError, PolicyError
 from evidencemine.robots import RobotsCache, RobotsRules
 from evidencemine.settings import Settings, SourceSettings
 
@@ -119,10 +125,13 @@ class FetchResult:
 
     def json(self) -> Any:
         """The body parsed as JSON (FetchError when it is not JSON)."""
+        from evidencemine import safejson
+        from evidencemine.errors import ResolutionError
+
         try:
-            return json.loads(self.content)
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise FetchError(f"invalid JSON body: {err}", source=self.url) from err
+            return safejson.loads(self.content, source=self.url)
+        except ResolutionError as err:
+            raise FetchError(f"invalid JSON body: {err.reason}", source=self.url) from err
 
 
 @dataclass(slots=True)
@@ -175,14 +184,17 @@ class HttpStats:
 class HostRateLimiter:
     """Spaces requests to each host at most ``rate`` per second (thread-safe)."""
 
-    def __init__(self, default_rate: float) -> None:
+    def __init__(self, default_rate: float, max_wait_s: float = 60.0) -> None:
         self._default_rate = default_rate
+        self._min_rate = 1.0 / max(max_wait_s, 1e-3)  # no wait between requests beyond this
         self._rates: dict[str, float] = {}
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def set_rate(self, host: str, requests_per_second: float) -> None:
         """Set the rate of ``host`` (0 or less: unlimited)."""
+        if requests_per_second > 0:
+            requests_per_second = max(requests_per_second, self._min_rate)
         with self._lock:
             self._rates[host.lower()] = requests_per_second
 
@@ -201,7 +213,7 @@ class HostRateLimiter:
         """No request to ``host`` before ``seconds`` from now (Retry-After)."""
         with self._lock:
             host = host.lower()
-            not_before = time.monotonic() + seconds
+            not_before = time.monotonic() + min(seconds, 1.0 / self._min_rate)
             self._next_slot[host] = max(self._next_slot.get(host, 0.0), not_before)
 
     def acquire(self, host: str) -> float:
@@ -239,6 +251,36 @@ def host_matches(host: str, allowed_hosts: Sequence[str]) -> bool:
     return False
 
 
+_AMBIGUOUS = re.compile(r"[\\\x00-\x20\x7f]")
+
+
+def target_host(url: str) -> str:
+    """The lower-case host ``url`` connects to, read the way requests prepares it (urllib3's
+    ``parse_url`` on requests' ``prepare_url``), or PolicyError for URLs that parsers may read
+    differently: backslashes, whitespace or control characters, user info (``user@``)."""
+    if _AMBIGUOUS.search(url):
+        raise PolicyError("ambiguous URL: backslash, space or control character", source=url)
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme not in ("http", "https"):
+        raise PolicyError(f"scheme {scheme or '(none)'!r} not allowed", source=url)
+    prepared = requests.PreparedRequest()
+    try:
+        prepared.prepare_url(url, None)
+        parsed = parse_url(str(prepared.url))
+    except (requests.RequestException, LocationParseError, ValueError) as err:
+        raise PolicyError(f"invalid URL: {' '.join(str(err).split())[:120]}", source=url) from err
+    if parsed.auth is not None or "@" in urlsplit(url).netloc:
+        raise PolicyError("URL with user info (user@host) refused", source=url)
+    host = (parsed.host or "").lower().strip("[]")
+    if not host:
+        raise PolicyError("URL has no host", source=url)
+    if host.rstrip(".") != (urlsplit(url).hostname or "").lower().rstrip(".") and not (
+        host.startswith("xn--") or ".xn--" in host
+    ):
+        raise PolicyError("ambiguous URL: parsers disagree on its host", source=url)
+    return host
+
+
 def _resolve_with_dns(host: str) -> list[str]:
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     return sorted({str(info[4][0]) for info in infos})
@@ -254,13 +296,11 @@ class UrlPolicy:
         self._lock = threading.Lock()
 
     def check(self, url: str, *, allowed_hosts: Sequence[str] | None = None) -> str:
-        """Return the host of ``url`` or raise PolicyError saying why it is refused."""
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https"):
-            raise PolicyError(f"scheme {parts.scheme or '(none)'!r} not allowed", source=url)
-        host = (parts.hostname or "").lower()
-        if not host:
-            raise PolicyError("URL has no host", source=url)
+        """Return the host of ``url`` or raise PolicyError saying why it is refused.
+
+        The URL is read by the same parser requests and urllib3 use to connect
+        (:func:`target_host`), so the host checked is the host connected to."""
+        host = target_host(url)
         if allowed_hosts is not None and not host_matches(host, allowed_hosts):
             raise PolicyError(f"host {host} is not in allowed_hosts", source=url)
         if not self.allow_private_hosts:
@@ -304,8 +344,11 @@ class _Guard:
 
     accept: tuple[str, ...] | None
     max_bytes: int
-    read_deadline: float  # time.monotonic() after which reading the body is abandoned
+    read_deadline: float  # time.monotonic() after which the request is abandoned
     url: str
+    pin: Callable[[str], str] | None = None  # host -> the address the policy approved
+    connections: list[Any] = field(default_factory=list)  # to abort at the deadline
+    expired: threading.Event = field(default_factory=threading.Event)
 
 
 _GUARD: contextvars.ContextVar[_Guard | None] = contextvars.ContextVar(
@@ -369,12 +412,95 @@ def _read_capped_body(response: requests.Response, guard: _Guard) -> bytes:
     return b"".join(chunks)
 
 
+class _PinnedConnectionMixin:
+    """Connects to the address the URL policy approved for the host (no second DNS lookup,
+    so DNS rebinding cannot send the request elsewhere); TLS SNI, certificate checks and the
+    Host header still use the host name."""
+
+    host: str
+    port: int
+    timeout: Any
+    source_address: Any
+    socket_options: Any
+
+    def _new_conn(self) -> socket.socket:
+        guard = _GUARD.get()
+        if guard is None or guard.pin is None:
+            return super()._new_conn()  # type: ignore[misc, no-any-return]
+        address = guard.pin(self.host)
+        try:
+            sock = urllib3_connection.create_connection(
+                (address, self.port),
+                self.timeout,
+                source_address=self.source_address,
+                socket_options=self.socket_options,
+            )
+        except TimeoutError as err:
+            raise ConnectTimeoutError(
+                self, f"Connection to {self.host} ({address}) timed out"
+            ) from err
+        except OSError as err:
+            raise NewConnectionError(
+                self,  # type: ignore[arg-type]
+                f"Failed to establish a new connection to {address}: {err}",
+            ) from err
+        return sock
+
+
+class _PinnedHTTPConnection(_PinnedConnectionMixin, HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _TrackedPoolMixin:
+    """Hands every connection it gives out to the request's guard, so that the request's total
+    deadline can abort a read that trickles (slowloris) by shutting the socket down."""
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)  # type: ignore[misc]
+        guard = _GUARD.get()
+        if guard is not None:
+            guard.connections.append(conn)
+        return conn
+
+
+class _PinnedHTTPPool(_TrackedPoolMixin, HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(_TrackedPoolMixin, HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+def _abort(guard: _Guard) -> None:
+    """The deadline passed: shut the request's sockets down (the blocked read returns)."""
+    guard.expired.set()
+    for conn in list(guard.connections):
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
 class GuardedAdapter(HTTPAdapter):
-    """Transport for requests that really go out: rate limit, peer check, type and size caps."""
+    """Transport for requests that really go out: rate limit, a connection pinned to the
+    approved address, a total deadline, peer check, type and size caps."""
 
     def __init__(self, client: HttpClient, pool_maxsize: int = 10) -> None:
         super().__init__(pool_maxsize=pool_maxsize)
         self._client = client
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """The pool manager, with pools whose connections are pinned and tracked (also when
+        the adapter is rebuilt after pickling)."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _PinnedHTTPPool,
+            "https": _PinnedHTTPSPool,
+        }
 
     def send(
         self,
@@ -387,23 +513,40 @@ class GuardedAdapter(HTTPAdapter):
     ) -> requests.Response:
         """Send ``request`` under the client's limits and return it with its body read."""
         url = str(request.url)
-        guard = _GUARD.get() or self._client.default_guard(url)
+        outer = _GUARD.get() or self._client.default_guard(url)
+        guard = replace(outer, pin=self._client.pinned_address, connections=[])
         host = (urlsplit(url).hostname or "").lower()
         waited = self._client.limiter.acquire(host)
         self._client.stats.add("rate_limit_wait_s", waited)
-        response = super().send(
-            request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies
-        )
-        self._client.stats.count_request(host)
+        token = _GUARD.set(guard)
+        timer = threading.Timer(max(0.0, guard.read_deadline - time.monotonic()), _abort, (guard,))
+        timer.daemon = True
+        timer.start()
         try:
-            if not select_proxy(url, dict(proxies or {})):
-                self._check_peer(response, url)
-            _check_media_type(media_type_of(response.headers), guard, response.status_code)
-            is_head = request.method == "HEAD"
-            response._content = b"" if is_head else _read_capped_body(response, guard)
-        except BaseException:
-            response.raw.close()
+            response = super().send(
+                request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+            )
+            self._client.stats.count_request(host)
+            try:
+                if not select_proxy(url, dict(proxies or {})):
+                    self._check_peer(response, url)
+                _check_media_type(media_type_of(response.headers), guard, response.status_code)
+                is_head = request.method == "HEAD"
+                response._content = b"" if is_head else _read_capped_body(response, guard)
+            except BaseException:
+                response.raw.close()
+                raise
+        except (requests.RequestException, OSError) as err:
+            if guard.expired.is_set():
+                raise FetchError(
+                    f"no complete answer within {self._client.total_timeout_s:.0f} s "
+                    "(http.total_timeout_s)",
+                    source=url,
+                ) from err
             raise
+        finally:
+            timer.cancel()
+            _GUARD.reset(token)
         response.close()  # body consumed: hands the connection back to the pool
         self._count_download(response)
         return response
@@ -413,7 +556,14 @@ class GuardedAdapter(HTTPAdapter):
         sock = getattr(connection, "sock", None)
         if sock is None:
             return
-        self._client.policy.check_address(str(sock.getpeername()[0]), url)
+        try:
+            peer = str(sock.getpeername()[0])
+        except OSError as err:  # reset right after the headers: no peer left to check
+            raise FetchError(
+                f"connection closed before the answer could be checked ({err.strerror or err})",
+                source=url,
+            ) from err
+        self._client.policy.check_address(peer, url)
 
     def _count_download(self, response: requests.Response) -> None:
         if 200 <= response.status_code < 300:
@@ -472,9 +622,14 @@ def _user_agent_token(user_agent: str) -> str:
 
 
 def open_cached_session(settings: Settings) -> CachedSession:
-    """A requests-cache session with its SQLite file in ``settings.http.cache_dir``."""
-    cache_dir = settings.http.cache_dir
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    """A requests-cache session with its SQLite file in ``settings.cache_path`` (a relative
+    ``http.cache_dir`` is inside the output folder)."""
+    cache_dir = settings.cache_path
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        reason = f"cannot create the HTTP cache folder: {err.strerror or err}"
+        raise ConfigError(f"{reason} (http.cache_dir)", source=str(cache_dir)) from err
     return CachedSession(
         cache_name=str(cache_dir / CACHE_FILE_NAME),
         backend="sqlite",
@@ -502,14 +657,21 @@ class HttpClient:
         self.policy = UrlPolicy(
             allow_private_hosts=settings.http.allow_private_hosts, resolver=resolver
         )
-        self.limiter = HostRateLimiter(settings.http.default_requests_per_second)
+        self.limiter = HostRateLimiter(
+            settings.http.default_requests_per_second, settings.http.server_wait_max_s
+        )
         self.user_agent = settings.http.rendered_user_agent()
-        self.total_timeout_s = total_timeout_s or max(60.0, 4 * settings.http.timeout_s)
+        self.total_timeout_s = total_timeout_s or settings.http.total_timeout_s
         self._sources: list[tuple[str, SourceSettings]] = []
         for name, source in settings.sources.items():
             self.register_source(name, source)
         self.session = session if session is not None else open_cached_session(settings)
         self._mount_guarded_adapter()
+        # Proxies are configuration (http.proxy), never taken from the environment: the URL
+        # policy applies to the target, checked here before the request goes to the proxy.
+        self.session.trust_env = False
+        if settings.http.proxy:
+            self.session.proxies = {"http": settings.http.proxy, "https": settings.http.proxy}
         self.session.headers["User-Agent"] = self.user_agent
         if settings.http.contact:
             self.session.headers["From"] = settings.http.contact
@@ -549,6 +711,23 @@ class HttpClient:
                 return source
         return None
 
+    def pinned_address(self, host: str) -> str:
+        """The address to connect to for ``host``: one the policy resolved and approved (the
+        same memoised answer the policy checked), never a fresh lookup."""
+        url = f"//{host}"
+        addresses = self.policy.addresses(host, url)
+        for address in addresses:
+            if self.policy.allow_private_hosts or is_public_address(address):
+                return address
+        self._refuse(
+            PolicyError(
+                f"address {addresses[0]} of {host} is private, loopback or link-local "
+                "(set http.allow_private_hosts to allow)",
+                source=host,
+            )
+        )
+        raise AssertionError("unreachable")  # _refuse raises
+
     def default_guard(self, url: str) -> _Guard:
         """Limits for a request sent without :meth:`request` (straight through the session)."""
         deadline = time.monotonic() + self.total_timeout_s
@@ -565,8 +744,9 @@ class HttpClient:
         """The robots.txt rules for the site of ``url`` (fetched through this client once)."""
         rules = self._robots.rules_for(url)
         delay = rules.crawl_delay(_user_agent_token(self.user_agent))
-        if delay:
-            self.limiter.limit_to(urlsplit(url).hostname or "", 1.0 / delay)
+        if delay and delay > 0:
+            delay = min(delay, self.settings.http.server_wait_max_s)  # bounded: a server's ask
+            self.limiter.limit_to(urlsplit(url).hostname or "", 1.0 / max(delay, 1e-3))
         return rules
 
     def robots_allows(self, url: str) -> bool:
@@ -731,8 +911,9 @@ class HttpClient:
     def _send_with_retries(
         self, url: str, call: _Call, limits: tuple[tuple[str, ...] | None, int | None]
     ) -> tuple[requests.Response, int]:
-        retries = max(0, self.settings.http.retries)
+        retries = max(0, min(self.settings.http.retries, 10))
         attempt = 0
+        waited = [0.0]  # seconds slept between the attempts of this request
         while True:
             attempt += 1
             try:
@@ -741,12 +922,12 @@ class HttpClient:
                 if attempt > retries:
                     reason = f"{_describe(err)} after {attempt} attempts"
                     raise FetchError(reason, source=url) from err
-                self._pause(url, attempt, None, _describe(err))
+                self._pause(url, attempt, None, _describe(err), waited)
                 continue
             if response.status_code not in RETRY_STATUSES:
                 return response, attempt
             wait = self._retry_wait(url, response, attempt, retries)
-            self._pause(url, attempt, wait, f"HTTP {response.status_code}")
+            self._pause(url, attempt, wait, f"HTTP {response.status_code}", waited)
 
     def _retry_wait(
         self, url: str, response: requests.Response, attempt: int, retries: int
@@ -762,13 +943,31 @@ class HttpClient:
             raise FetchError(f"HTTP {status} after {attempt} attempts", source=url, status=status)
         return wait
 
-    def _pause(self, url: str, attempt: int, retry_after: float | None, reason: str) -> None:
-        """Sleep before retry ``attempt + 1``: exponential backoff with jitter, >= Retry-After."""
+    def _pause(
+        self,
+        url: str,
+        attempt: int,
+        retry_after: float | None,
+        reason: str,
+        waited: list[float] | None = None,
+    ) -> None:
+        """Sleep before retry ``attempt + 1``: exponential backoff with jitter, >= Retry-After.
+        All the waits of one request together stay within ``http.retry_after_max_s``."""
         http = self.settings.http
-        backoff = min(http.backoff_max_s, http.backoff_s * 2 ** (attempt - 1))
+        backoff = min(http.backoff_max_s, http.backoff_s * 2 ** min(attempt - 1, 30))
         delay = backoff / 2 + random.uniform(0, backoff / 2)
         if retry_after is not None:
             delay = max(delay, retry_after)
+        if waited is not None:
+            if waited[0] + delay > http.retry_after_max_s and retry_after is not None:
+                raise FetchError(
+                    f"{reason}: retrying would wait over {http.retry_after_max_s:.0f} s in all "
+                    "(http.retry_after_max_s)",
+                    source=url,
+                    status=int(reason[5:8]) if reason.startswith("HTTP ") else None,
+                )
+            waited[0] += delay
+        if retry_after is not None:
             self.limiter.defer(urlsplit(url).hostname or "", retry_after)
         self.stats.add("retries")
         log.info("%s: %s; retry %d in %.2f s", url, reason, attempt, delay)

@@ -61,6 +61,9 @@ _WORD_VALUES = {**UNITS, **TENS, **SCALES}
 # by raising, as it always has): left to the general path.
 # words float() reads as numbers; they are none here (parse_number gives None for them)
 _FLOAT_WORDS = frozenset({"nan", "inf", "infinity"})
+# Digit strings up to this length convert through ``float`` without rounding (< 2**53);
+# longer ones are not read as numbers at all (limits.number_max_digits documents the cap).
+_EXACT_DIGITS = 15
 
 
 def parse_number(text: str) -> float | None:
@@ -73,6 +76,8 @@ def parse_number(text: str) -> float | None:
     cleaned = text.strip().lower().replace(",", "")
     if not cleaned:
         return None
+    if sum(ch.isdigit() for ch in cleaned) > _EXACT_DIGITS:
+        return None  # more digits than a float holds exactly: not read, never rounded
     try:
         value = float(cleaned)
     except ValueError:
@@ -98,10 +103,6 @@ def parse_number(text: str) -> float | None:
             return None
         seen = True
     return float(total + current) if seen else None
-
-
-# Digit strings up to this length convert through ``float`` without rounding (< 2**53).
-_EXACT_DIGITS = 15
 
 
 def parse_int(text: str) -> int | None:

@@ -9,6 +9,7 @@ the run goes on, and the last good record of that page is never touched.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -62,9 +63,23 @@ class PageOutcome:
     transient: bool = False
     """True when the failure may go away on a later try (connection errors, 429, 5xx)."""
 
-    def fail(self, stage: str, err: Exception) -> None:
-        self.status, self.stage, self.error = "failed", stage, str(err)
+    def fail(self, stage: str, err: BaseException) -> None:
+        self.status, self.stage, self.error = "failed", stage, describe_error(err)
         self.transient = is_transient(err)
+
+
+def describe_error(err: BaseException) -> str:
+    """One line for any exception: the library's own message, else the type and the message
+    (the traceback goes to the log at debug level, never to the report or the terminal)."""
+    if isinstance(err, EvidenceMineError):
+        return " ".join(str(err).split())
+    log.debug("unexpected error", exc_info=err)
+    text = " ".join(str(err).split())[:300]
+    if isinstance(err, MemoryError):
+        return "out of memory while processing this input"
+    if isinstance(err, RecursionError):
+        return "input nested too deeply to process"
+    return f"unexpected error: {type(err).__name__}" + (f": {text}" if text else "")
 
 
 def is_url(text: str) -> bool:
@@ -86,11 +101,22 @@ def fetch_document(
     source: SourceSettings | None = None,
     crawl: bool = False,
     pdf: PdfSettings | None = None,
+    settings: Settings | None = None,
 ) -> Document:
-    """Load a local path, or fetch a URL through the HTTP client and load it."""
-    pdf = pdf or PdfSettings()
+    """Load a local path, or fetch a URL through the HTTP client and load it, under the caps
+    of ``settings`` (``limits.*``; by default the client's, else the defaults) and ``pdf``."""
+    settings = settings or (client.settings if client is not None else Settings())
+    pdf = pdf or settings.pdf
+    base = replace(
+        LoadContext.from_settings(settings),
+        pdf_max_pages=pdf.max_pages,
+        pdf_max_bytes=pdf.max_bytes,
+        pdf_max_stream_bytes=pdf.max_stream_bytes,
+        pdf_max_objects_per_page=pdf.max_objects_per_page,
+        pdf_page_time_s=pdf.page_time_s,
+    )
     if not is_url(item):
-        return load_path(item, pdf_max_pages=pdf.max_pages, pdf_max_bytes=pdf.max_bytes)
+        return load_path(item, context=base, max_bytes=settings.limits.file_max_bytes)
     if client is None:
         raise FetchError("offline: URLs cannot be fetched (drop --offline)", source=item)
     result = client.get(
@@ -101,12 +127,8 @@ def fetch_document(
         expire_after=source.cache_expire_s if source else None,
         revalidate=not crawl,
     )
-    context = LoadContext(
-        url=result.url,
-        media_type=result.media_type,
-        fetched_at=result.fetched_at,
-        pdf_max_pages=pdf.max_pages,
-        pdf_max_bytes=pdf.max_bytes,
+    context = replace(
+        base, url=result.url, media_type=result.media_type, fetched_at=result.fetched_at
     )
     return load_document(result.content, context)
 
@@ -130,10 +152,12 @@ def resolve_records(
     report = resolve_references(flat, client, settings)
     resolved = iter(report.references)
     out: list[ProgrammeRecord] = []
+    owners: list[str] = []  # the input (URL, else record id) of each flat reference
     for record in records:
         record = record.model_copy(deep=True)
         for study in record.studies:
             study.references = [next(resolved) for _ in study.references]
+            owners += [record.source.url or record.id] * len(study.references)
         out.append(record)
     done = sum(1 for ref in report.references if ref.resolution.status == "resolved")
     summary = {
@@ -141,16 +165,39 @@ def resolve_records(
         "resolved": done,
         "requests": report.requests,
         "cache_hits": report.cache_hits,
-        "errors": report.errors,
+        "errors": [_resolution_error(e, owners) for e in report.errors],
     }
     return out, summary
+
+
+def _resolution_error(error: str, owners: list[str]) -> dict[str, Any]:
+    """A resolution error with its input: the page of the reference ("reference N: ..."),
+    else the batch it came from."""
+    match = re.match(r"reference (\d+): ", error)
+    if match and 0 < int(match[1]) <= len(owners):
+        return {"input": owners[int(match[1]) - 1], "stage": "resolve", "reason": error}
+    return {"input": "references of this run (one batch)", "stage": "resolve", "reason": error}
 
 
 def extract_and_reconcile(
     records: Sequence[ProgrammeRecord], nlp: NlpSettings | None = None
 ) -> list[ProgrammeRecord]:
-    """Rules over the resolved abstracts, then page-vs-literature reconciliation."""
-    return [reconcile_record(r) for r in extract_literature(list(records), nlp)]
+    """Rules over the resolved abstracts, then page-vs-literature reconciliation.
+
+    One batch for all records; when the batch fails, each record is tried alone, and a record
+    that still fails keeps its page facts without the literature's (logged, never the run)."""
+    try:
+        return [reconcile_record(r) for r in extract_literature(list(records), nlp)]
+    except Exception as err:
+        log.warning("extraction over the batch failed (%s); per record", describe_error(err))
+    out: list[ProgrammeRecord] = []
+    for record in records:
+        try:
+            out.append(reconcile_record(extract_literature([record], nlp)[0]))
+        except Exception as err:
+            log.warning("%s: literature not extracted: %s", record.id, describe_error(err))
+            out.append(record)
+    return out
 
 
 # a run ------------------------------------------------------------------------------------
@@ -180,6 +227,7 @@ class RunState:
     discovered: int = 0
     discovery_errors: list[dict[str, Any]] = field(default_factory=list)
     http_stats: dict[str, Any] | None = None
+    index_error: str | None = None
 
     @property
     def store(self) -> OutputStore:
@@ -214,7 +262,7 @@ def previous_hashes(store: OutputStore) -> dict[str, str]:
     for path in store.record_files():
         try:
             record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
-        except ValueError:
+        except (OSError, ValueError):  # damaged: quarantined by the store on the next write
             continue
         if record.source.url:
             hashes[record.source.url] = record.source.content_sha256
@@ -224,7 +272,10 @@ def previous_hashes(store: OutputStore) -> dict[str, str]:
 def withdraw_record(store: OutputStore, url: str, status: int) -> str | None:
     """Mark the current record of ``url`` withdrawn (404/410); never delete it."""
     for path in store.record_files():
-        record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
+        try:
+            record = ProgrammeRecord.model_validate_json(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
         if record.source.url == url and record.source.status != "withdrawn":
             record.source.status = "withdrawn"
             record.source.withdrawn_at = datetime.now(UTC).date().isoformat()
@@ -247,16 +298,29 @@ def fetch_and_parse(
     options, store = state.options, state.store
     outcome = PageOutcome(item)
     try:
-        document = fetch_document(item, client, source=source, crawl=options.crawl, pdf=options.pdf)
+        document = fetch_document(
+            item,
+            client,
+            source=source,
+            crawl=options.crawl,
+            pdf=options.pdf,
+            settings=state.settings,
+        )
     except FetchError as err:
-        withdrawn = withdraw_record(store, item, err.status) if err.status in (404, 410) else None
+        try:
+            withdrawn = (
+                withdraw_record(store, item, err.status) if err.status in (404, 410) else None
+            )
+        except Exception as write_err:
+            log.warning("%s: not marked withdrawn: %s", item, describe_error(write_err))
+            withdrawn = None
         if withdrawn and err.status:
             outcome.status, outcome.record_id = "withdrawn", withdrawn
             outcome.changes = [f"withdrawn (HTTP {err.status})"]
         else:
             outcome.fail("fetch", err)
         return outcome
-    except EvidenceMineError as err:
+    except Exception as err:  # one bad input never loses the run
         outcome.fail("load", err)
         return outcome
     if options.only_changed and known.get(document.url or "") == document.content_sha256:
@@ -264,13 +328,16 @@ def fetch_and_parse(
         return outcome
     try:
         record = parse_page(document, kind=options.kind, nlp=options.nlp)
-    except EvidenceMineError as err:
+    except Exception as err:
         outcome.fail("parse", err)
         return outcome
-    previous = store.read_record(record.id)
     outcome.record, outcome.record_id, outcome.status = record, record.id, "parsed"
-    if not previous or previous.source.content_sha256 != record.source.content_sha256:
-        outcome.changes = summarise_changes(previous, record)
+    try:
+        previous = store.read_record(record.id)
+        if not previous or previous.source.content_sha256 != record.source.content_sha256:
+            outcome.changes = summarise_changes(previous, record)
+    except Exception as err:  # a change summary is a nicety: never fail the page for it
+        log.warning("%s: changes not summarised: %s", item, describe_error(err))
     return outcome
 
 
@@ -291,7 +358,7 @@ def fetch_and_parse_many(
     pairs = list(zip(items, chosen, strict=True))
 
     def one(pair: tuple[str, SourceSettings | None]) -> PageOutcome:
-        return fetch_and_parse(pair[0], client, state, known, pair[1])
+        return _guarded_fetch(pair[0], client, state, known, pair[1])
 
     outcomes: list[PageOutcome] = []
     workers = min(max_workers, len(pairs))
@@ -326,8 +393,10 @@ def resolve_run(state: RunState, client: HttpClient | None) -> list[ProgrammeRec
         return records
     try:
         records, state.resolution = resolve_records(records, client, state.settings)
-    except EvidenceMineError as err:
-        state.resolution = {"errors": [str(err)]}
+    except Exception as err:  # the records are still written, unresolved
+        reason = describe_error(err)
+        batch = "references of this run (one batch)"
+        state.resolution = {"errors": [{"input": batch, "stage": "resolve", "reason": reason}]}
     return records
 
 
@@ -337,17 +406,45 @@ def write_outcomes(state: RunState) -> None:
     for outcome in state.outcomes:
         if outcome.status == "parsed" and outcome.record:
             try:
-                store.write_record(outcome.record)
+                wanted = outcome.record.id
+                store.write_record(outcome.record, claimed_by=outcome.input)
+                if outcome.record.id != wanted:
+                    outcome.changes.append(f"id {wanted} is another input's: written as new id")
+                outcome.record_id = outcome.record.id
                 store.clear_rejection(outcome.input)
                 outcome.status = "written"
-            except EvidenceMineError as err:
+            except Exception as err:
                 outcome.fail("write", err)
         if outcome.status == "failed":
-            log.warning("%s failed at %s: %s", outcome.input, outcome.stage, outcome.error)
-            store.reject(
-                outcome.input, outcome.error or "", stage=outcome.stage or "", run_id=state.run_id
+            log.warning(
+                "%s failed at %s: %s",
+                outcome.input,
+                outcome.stage,
+                outcome.error,
+                extra={"in_run_report": True},  # the CLI prints it once, from the report
             )
-    store.rebuild_indexes()
+            try:
+                store.reject(
+                    outcome.input,
+                    outcome.error or "",
+                    stage=outcome.stage or "",
+                    run_id=state.run_id,
+                )
+            except Exception as err:
+                log.warning("%s: rejection not written: %s", outcome.input, describe_error(err))
+    try:
+        store.rebuild_indexes()
+    except Exception as err:
+        state.index_error = describe_error(err)
+        log.warning("indexes not rebuilt: %s", state.index_error)
+
+
+def report_failed(report: dict[str, Any]) -> bool:
+    """Whether a run report means exit status 1: an item failed, an error was reported
+    (resolution, discovery, the index), or the run reached no page at all."""
+    counts = report["counts"]
+    reached = counts["written"] + counts["unchanged"] + counts["withdrawn"] + counts["parsed"]
+    return bool(counts["failed"] or report["errors"] or not reached)
 
 
 def _count(outcomes: list[PageOutcome], *statuses: str) -> int:
@@ -379,8 +476,11 @@ def build_report(state: RunState) -> dict[str, Any]:
         if o.status == "failed"
     ]
     errors += [
-        {"input": None, "stage": "resolve", "reason": e} for e in state.resolution.get("errors", [])
+        e if isinstance(e, dict) else {"input": "references", "stage": "resolve", "reason": e}
+        for e in state.resolution.get("errors", [])
     ]
+    if state.index_error:
+        errors.append({"input": "index.json", "stage": "write", "reason": state.index_error})
     return {
         "run_id": state.run_id,
         "mode": state.options.mode,
@@ -439,7 +539,13 @@ def discover_pages(
             continue
         for host in source.allowed_hosts:
             client.set_host_rate(host, source.requests_per_second)
-        found = discover(client, source)
+        try:
+            found = discover(client, source)
+        except Exception as err:  # one source's failure is reported; the others go on
+            where = source.index_url or source.sitemap_url or name
+            reason = describe_error(err)
+            state.discovery_errors.append({"input": where, "stage": "discover", "reason": reason})
+            continue
         state.discovery_errors += [
             {"input": url, "stage": "discover", "reason": reason} for url, reason in found.errors
         ]
@@ -454,11 +560,16 @@ def discover_pages(
 
 
 def _step(progress: Progress | None, number: int, total: int, outcome: PageOutcome) -> None:
-    if progress:
-        progress(
-            f"[{number}/{total}] {outcome.input}: {outcome.status}"
-            + (f" ({outcome.error})" if outcome.error else "")
-        )
+    if progress:  # the reason of a failure is printed once, in the summary's error lines
+        progress(f"[{number}/{total}] {terminal_safe(outcome.input)}: {outcome.status}")
+
+
+def terminal_safe(text: object) -> str:
+    """``text`` with control characters (escape sequences, bidi overrides) shown escaped."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(text)
+    )
 
 
 def _finish_pages(
@@ -482,27 +593,44 @@ def ingest(
 ) -> dict[str, Any]:
     """The full pipeline for the given paths/URLs (manual re-ingestion). Returns the report."""
     options = options or RunOptions()
-    own = client is None and not options.offline
-    if own:
-        client = HttpClient(settings)
-    active = None if options.offline else client
     state = start_run(settings, options)
-    known = previous_hashes(state.store)
-    try:
-        state.outcomes.extend(
-            fetch_and_parse_many(
-                inputs,
-                active,
-                state,
-                known,
-                max_workers=settings.runner.max_workers,
-                progress=progress,
+    with state.store.lock():
+        own = client is None and not options.offline
+        if own:
+            client = HttpClient(settings)
+        active = None if options.offline else client
+        known = previous_hashes(state.store)
+        try:
+            state.outcomes.extend(
+                fetch_and_parse_many(
+                    inputs,
+                    active,
+                    state,
+                    known,
+                    max_workers=settings.runner.max_workers,
+                    progress=progress,
+                )
             )
-        )
-        return _finish_pages(state, active, progress)
-    finally:
-        if own and client is not None:
-            client.close()
+            return _finish_pages(state, active, progress)
+        finally:
+            if own and client is not None:
+                client.close()
+
+
+def _guarded_fetch(
+    item: str,
+    client: HttpClient | None,
+    state: RunState,
+    known: dict[str, str],
+    source: SourceSettings | None = None,
+) -> PageOutcome:
+    """:func:`fetch_and_parse`, with anything it still lets out made the item's failure."""
+    try:
+        return fetch_and_parse(item, client, state, known, source)
+    except Exception as err:
+        outcome = PageOutcome(item)
+        outcome.fail("fetch", err)
+        return outcome
 
 
 def crawl(
@@ -515,24 +643,27 @@ def crawl(
     client: HttpClient | None = None,
 ) -> dict[str, Any]:
     """A scheduled run: discover every configured source, fetch, and ingest what changed."""
-    own = client is None
-    client = client or HttpClient(settings)
+    if limit is not None and limit < 0:
+        raise ConfigError(f"--limit must be 0 or more, not {limit}")
     state = start_run(settings, RunOptions(only_changed=only_changed, crawl=True, mode="run"))
-    known = previous_hashes(state.store)
-    try:
-        pages = discover_pages(state, client, source_names, limit, progress)
-        state.outcomes.extend(
-            fetch_and_parse_many(
-                [url for url, _ in pages],
-                client,
-                state,
-                known,
-                [settings.sources[name] for _, name in pages],
-                max_workers=settings.runner.max_workers,
-                progress=progress,
+    with state.store.lock():
+        own = client is None
+        client = client or HttpClient(settings)
+        known = previous_hashes(state.store)
+        try:
+            pages = discover_pages(state, client, source_names, limit, progress)
+            state.outcomes.extend(
+                fetch_and_parse_many(
+                    [url for url, _ in pages],
+                    client,
+                    state,
+                    known,
+                    [settings.sources[name] for _, name in pages],
+                    max_workers=settings.runner.max_workers,
+                    progress=progress,
+                )
             )
-        )
-        return _finish_pages(state, client, progress)
-    finally:
-        if own:
-            client.close()
+            return _finish_pages(state, client, progress)
+        finally:
+            if own:
+                client.close()

@@ -44,7 +44,7 @@ def test_partial_overlay_and_environment(tmp_path: Path) -> None:
     [
         ("[http\n", "cannot read config"),
         ("[http]\ntimeout_s = 'slow'\n", "http.timeout_s"),
-        ("[nonsense]\nx = 1\n", "nonsense"),
+        ("[http]\ntimeout_s = -1\n", "http.timeout_s"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, content: str, reason: str) -> None:
@@ -52,6 +52,17 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, content: str, reason: str) 
     path.write_text(content)
     with pytest.raises(ConfigError, match=reason):
         load_settings(path, environ={})
+
+
+def test_unknown_keys_warn_with_a_suggestion(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "typo.toml"
+    path.write_text("[nonsense]\nx = 1\n[http]\ntimeout = 5\n")
+    settings = load_settings(path, environ={})
+    assert settings.http.timeout_s == Settings().http.timeout_s
+    assert "unknown setting nonsense ignored" in caplog.text
+    assert "unknown setting http.timeout ignored (did you mean 'timeout_s'?)" in caplog.text
 
 
 def test_missing_config_file() -> None:

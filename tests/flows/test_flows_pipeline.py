@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,7 @@ from prefect.client.schemas.filters import (
     LogFilter,
     LogFilterFlowRunId,
 )
+from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
 from prefect.states import State
 
@@ -41,12 +43,24 @@ def run_pipeline_flow(settings: Settings, **params: Any) -> tuple[UUID, State[An
     return state.state_details.flow_run_id, state, state.result()
 
 
-def task_runs_of(flow_run_id: UUID) -> dict[str, Any]:
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-        )
-    return {run.name: run for run in runs}
+def task_runs_of(flow_run_id: UUID, expected: int = 0, timeout_s: float = 30) -> dict[str, Any]:
+    """The task runs of a flow run by name, once the server has recorded them all.
+
+    Task run states reach the server as events, recorded asynchronously after the flow run
+    returns: read at once, a run can be missing or still show an earlier state (the cause of
+    an occasional failure here). So the client's events are flushed first, then the runs are
+    read until ``expected`` of them are there, each in a final state."""
+    EventsWorker.drain_all(timeout=10)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
+        settled = len(runs) >= expected and all(r.state and r.state.is_final() for r in runs)
+        if settled or time.monotonic() > deadline:
+            return {run.name: run for run in runs}
+        time.sleep(0.2)
 
 
 def record_texts(root: Path) -> dict[str, str]:
@@ -73,7 +87,8 @@ def test_flows_pipeline_writes_records_and_fails_only_the_broken_pages(
     }
     assert failed == {GONE: "fetch", BROKEN: "parse"}
 
-    runs = task_runs_of(flow_run_id)
+    # discover, the fetch chunks, the two failing pages, resolve, extract, write, report
+    runs = task_runs_of(flow_run_id, expected=flow_settings.runner.max_workers + 7)
     gone = runs[f"fetch {servers.site_server.url(GONE)}"]
     assert gone.state.is_failed() and gone.run_count == 1  # a 404 is not retried
     assert runs[f"fetch {servers.site_server.url(BROKEN)}"].state.is_failed()

@@ -181,11 +181,11 @@ class FixtureSite:
 
 
 def make_settings(cache_dir: Path, base_url: str, **http: object) -> Settings:
-    """Fast test settings: small timeouts and backoffs, loopback allowed, no rate limit."""
+    """Fast test settings: small timeouts and backoffs, loopback allowed, rate limit 10k/s."""
     options: dict[str, object] = {
         "cache_dir": cache_dir, "timeout_s": 0.5, "retries": 2, "backoff_s": 0.01,
         "backoff_max_s": 0.05, "retry_after_max_s": 5, "max_bytes": TEST_MAX_BYTES,
-        "max_redirects": 5, "allow_private_hosts": True, "default_requests_per_second": 0,
+        "max_redirects": 5, "allow_private_hosts": True, "default_requests_per_second": 10_000,
         "contact": "tests@example.org",
     }  # fmt: skip
     options.update(http)
@@ -193,7 +193,7 @@ def make_settings(cache_dir: Path, base_url: str, **http: object) -> Settings:
         kind="eif-guidebook",
         index_url=base_url + "/programmes",
         allowed_hosts=["127.0.0.1"],
-        requests_per_second=0,
+        requests_per_second=10_000,
         cache_expire_s=3_600,
     )
     return Settings(http=HttpSettings.model_validate(options), sources={"fixture": source})

@@ -330,9 +330,10 @@ def test_one_validation_equals_model_by_model_construction() -> None:
 
 
 def _parse_number_reference(text: str) -> float | None:
-    """``parse_number`` as first written (non-finite floats, "nan" and "inf", refused)."""
+    """``parse_number`` as first written (non-finite floats, "nan" and "inf", refused), with
+    the cap of issue #15: over 15 digits is not read as a number (a float would round it)."""
     cleaned = text.strip().lower().replace(",", "")
-    if not cleaned:
+    if not cleaned or sum(ch.isdigit() for ch in cleaned) > 15:
         return None
     try:
         value = float(cleaned)

@@ -10,6 +10,7 @@ headers, footers and dialogs are skipped; what is left of the page chrome is the
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urljoin
 
@@ -20,6 +21,9 @@ from evidencemine.documents.base import LoadContext, Loader
 from evidencemine.documents.inline import Run, paragraph_block, runs_to_blocks
 from evidencemine.documents.model import Block, BlockKind, Document, clean_text, sha256_hex
 from evidencemine.documents.text import decode_text
+from evidencemine.errors import InputError
+
+log = logging.getLogger(__name__)
 
 SKIP = frozenset(
     [
@@ -86,6 +90,8 @@ BLOCKS = frozenset(
 ) | frozenset(HEADINGS)
 BOLD = frozenset({"b", "strong"})
 ITALIC = frozenset({"i", "em", "cite"})
+# hrefs that are not links to keep: in-page anchors and inline content (data: URIs, scripts)
+_NOT_LINKS = ("#", "javascript:", "data:", "vbscript:", "blob:")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
 
@@ -166,7 +172,7 @@ class _Walker:
             return [Run(f" {_image_text(tag)} ", bold, italic, href)]
         if tag.name == "a" and tag.get("href"):
             target = str(tag["href"]).strip()
-            internal = target.startswith(("#", "javascript:"))
+            internal = target.lower().startswith(_NOT_LINKS)
             href = None if internal else urljoin(self.base_url or "", target)
         return self.runs(
             tag, bold or tag.name in BOLD, italic or tag.name in ITALIC, href, stop_at_lists
@@ -288,8 +294,53 @@ class _Walker:
                 self.blocks.append(Block(BlockKind.PARAGRAPH, " | ".join(t for t in texts if t)))
 
 
+def _check_size(data: bytes, context: LoadContext) -> None:
+    if len(data) > context.html_max_bytes:
+        raise InputError(
+            f"HTML page is {len(data):,} bytes, over the cap of {context.html_max_bytes:,} "
+            "(limits.html_max_bytes)",
+            source=context.origin,
+        )
+
+
+def bound_tree(soup: BeautifulSoup, context: LoadContext) -> int:
+    """Refuse trees over ``html_max_nodes`` elements, and flatten every element deeper than
+    ``html_max_depth`` into its text, without recursion (one pass over an explicit stack), so
+    the walker's depth stays bounded. Returns how many elements were flattened."""
+    max_depth, max_nodes = context.html_max_depth, context.html_max_nodes
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    seen = flattened = 0
+    while stack:
+        node, depth = stack.pop()
+        for child in node.contents:
+            if not isinstance(child, Tag):
+                continue
+            seen += 1
+            if seen > max_nodes:
+                raise InputError(
+                    f"HTML page has over {max_nodes:,} elements (limits.html_max_nodes)",
+                    source=context.origin,
+                )
+            if depth + 1 < max_depth:
+                stack.append((child, depth + 1))
+            elif any(isinstance(grand, Tag) for grand in child.contents):
+                text = " ".join(child.get_text(" ").split())
+                child.clear()
+                child.append(NavigableString(text))
+                flattened += 1
+    return flattened
+
+
 def load_html(data: bytes, context: LoadContext) -> Document:
+    _check_size(data, context)
     soup = BeautifulSoup(data, "lxml")
+    flattened = bound_tree(soup, context)
+    if flattened:
+        log.warning(
+            "%s: elements nested deeper than %d read as plain text (limits.html_max_depth)",
+            context.origin,
+            context.html_max_depth,
+        )
     base = soup.find("base", href=True)
     base_url = (
         urljoin(context.url or "", str(base["href"])) if isinstance(base, Tag) else context.url

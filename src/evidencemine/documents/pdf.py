@@ -27,6 +27,7 @@ import logging
 import math
 import re
 import time
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import PDFStream, resolve1
 
 from evidencemine.documents.base import LoadContext, Loader
 from evidencemine.documents.inline import Run, paragraph_block, runs_to_blocks
@@ -139,8 +140,10 @@ class _Page:
 
 
 def sniff_pdf(data: bytes, context: LoadContext) -> bool:
-    """True when the bytes start like a PDF (``%PDF-`` within the first 1024 bytes)."""
-    return b"%PDF-" in data[:1024]
+    """True when the bytes start like a PDF: ``%PDF-`` within the first 1024 bytes and no
+    markup before it (``%PDF-`` inside an HTML comment does not make a page a PDF)."""
+    at = data[:1024].find(b"%PDF-")
+    return at >= 0 and b"<" not in data[:at]
 
 
 def load_pdf(data: bytes, context: LoadContext, *, timings: LoadTimings | None = None) -> Document:
@@ -247,8 +250,84 @@ def _check_page_count(pdf: Any, context: LoadContext) -> None:
         )
 
 
+_OPERATORS = (b"Tj", b"TJ", b"'", b'"', b" re", b" l\n", b" c\n", b"Do", b"BI", b"Td", b"Tm")
+_INFLATE_CHUNK = 1 << 20
+
+
+def _stream_load(stream: Any, cap: int, what: str, context: LoadContext) -> tuple[int, int]:
+    """(inflated bytes, drawing operators) of one content stream, inflated chunk by chunk and
+    abandoned past ``cap`` bytes: a zip bomb is never inflated whole."""
+    raw = stream.get_rawdata()
+    if raw is None:  # already decoded by pdfminer (small streams it read itself)
+        data = stream.get_data() or b""
+        return len(data), sum(data.count(op) for op in _OPERATORS)
+    filters = [name for name, _ in stream.get_filters()]
+    names = [getattr(f, "name", str(f)) for f in filters]
+    if not names:
+        return len(raw), sum(raw.count(op) for op in _OPERATORS)
+    if names not in (["FlateDecode"], ["Fl"]):
+        if len(raw) * 20 > cap:  # other filters are decoded whole: only small ones
+            raise PdfError(
+                f"{what}: a {'/'.join(names)} stream of {len(raw):,} bytes is not read "
+                "(pdf.max_stream_bytes)",
+                source=context.origin,
+            )
+        return len(raw) * 20, sum(raw.count(op) for op in _OPERATORS)
+    inflater = zlib.decompressobj()
+    size = operators = 0
+    try:
+        chunk = inflater.decompress(raw, _INFLATE_CHUNK)
+        while chunk:
+            size += len(chunk)
+            operators += sum(chunk.count(op) for op in _OPERATORS)
+            if size > cap:
+                raise PdfError(
+                    f"{what}: a content stream inflates past {cap:,} bytes (pdf.max_stream_bytes)",
+                    source=context.origin,
+                )
+            chunk = inflater.decompress(inflater.unconsumed_tail, _INFLATE_CHUNK)
+    except zlib.error:
+        pass  # a damaged stream: pdfminer reads what it can, as before
+    return size, operators
+
+
+def _check_page_load(page: Any, number: int, context: LoadContext) -> None:
+    """Refuse a page whose content streams inflate past ``pdf_max_stream_bytes`` (in all) or
+    hold more than ``pdf_max_objects_per_page`` drawing operators, before pdfminer runs them."""
+    page_obj = page.page_obj
+    streams = list(getattr(page_obj, "contents", None) or [])
+    resources = resolve1(getattr(page_obj, "resources", None) or {})
+    xobjects = resolve1(resources.get("XObject", {})) if isinstance(resources, dict) else {}
+    if isinstance(xobjects, dict):
+        for ref in xobjects.values():
+            form = resolve1(ref)
+            if isinstance(form, PDFStream) and getattr(form.get("Subtype"), "name", "") == "Form":
+                streams.append(form)
+    total = operators = 0
+    what = f"page {number}"
+    for ref in streams:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            continue
+        size, ops = _stream_load(stream, context.pdf_max_stream_bytes - total, what, context)
+        total, operators = total + size, operators + ops
+        if operators > context.pdf_max_objects_per_page:
+            raise PdfError(
+                f"{what} has over {context.pdf_max_objects_per_page:,} drawing operators "
+                "(pdf.max_objects_per_page)",
+                source=context.origin,
+            )
+
+
 def _read_page(page: Any, number: int, context: LoadContext, timings: LoadTimings) -> _Page:
     clock = time.perf_counter()
+    try:
+        _check_page_load(page, number, context)
+    except PdfError:
+        page.close()
+        raise
+    except Exception as err:  # a page tree too broken to measure: pdfminer decides below
+        logger.debug("%s: page %d not measured (%s)", context.origin, number, err)
     try:
         raw_words = page.extract_words(**_WORD_OPTIONS)
         links = [_link_box(link) for link in page.hyperlinks]
@@ -262,6 +341,13 @@ def _read_page(page: Any, number: int, context: LoadContext, timings: LoadTiming
     finally:
         page.close()
         timings.pdfplumber_s += time.perf_counter() - clock
+    spent = time.perf_counter() - clock
+    if spent > context.pdf_page_time_s:
+        raise PdfError(
+            f"page {number} took {spent:.0f} s, over the budget of {context.pdf_page_time_s:.0f} s"
+            " (pdf.page_time_s)",
+            source=context.origin,
+        )
     words = _words(raw_words, links)
     lines = _rows_to_lines(words, number) + _rules(strokes, number, width)
     return _Page(number, width, height, lines, images)

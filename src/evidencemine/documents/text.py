@@ -43,7 +43,8 @@ def markdown_runs(line: str, base_url: str | None = None) -> list[Run]:
             runs.append(Run(_unescape(line[pos : match.start()])))
         if match["link"]:
             url = urljoin(base_url or "", match["lurl"])
-            runs.append(Run(_unescape(match["ltext"]), href=None if url == "#" else url))
+            inline = url == "#" or url.lower().startswith(("data:", "javascript:", "vbscript:"))
+            runs.append(Run(_unescape(match["ltext"]), href=None if inline else url))
         elif match["auto"] or match["url"]:
             url = _unescape(match["aurl"] or match["url"])
             runs.append(Run(url, href=url))

@@ -42,6 +42,7 @@ from evidencemine.pipeline import (
     finish_run,
     previous_hashes,
     replace_records,
+    report_failed,
     resolve_run,
     run_client,
     start_run,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 TASK_RETRIES = 1
 TASK_RETRY_DELAY_S = 60
 EXTRACT_CHUNK_SIZE = 25
+FLOW_LOCK_WAIT_S = 300  # a run waits this long for another run on its output folder
 
 
 class PageFailedError(Exception):
@@ -305,7 +307,11 @@ def run_pipeline(
         settings.runner.task_runner,
         settings.output.dir,
     )
-    with run_client(settings) as client, task_runners(settings, api_url()) as runners:
+    with (
+        state.store.lock(wait_s=FLOW_LOCK_WAIT_S),
+        run_client(settings) as client,
+        task_runners(settings, api_url()) as runners,
+    ):
         pages = discover(quote(state), quote(client), source_names, limit)
         fetch_pages(
             state,
@@ -358,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config=args.config,
     )
     print(f"run report: {Path(report['output_dir']) / 'runs' / (report['run_id'] + '.json')}")
-    return 1 if report["counts"]["failed"] else 0
+    return 1 if report_failed(report) else 0
 
 
 if __name__ == "__main__":

@@ -16,9 +16,9 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from evidencemine.flows.pipeline import api_url, fetch_pages, finish_pages
+from evidencemine.flows.pipeline import FLOW_LOCK_WAIT_S, api_url, fetch_pages, finish_pages
 from evidencemine.flows.runners import run_settings, task_runners
-from evidencemine.pipeline import RunOptions, is_url, run_client, start_run
+from evidencemine.pipeline import RunOptions, is_url, report_failed, run_client, start_run
 from evidencemine.settings import Settings
 
 
@@ -43,7 +43,11 @@ class ReingestFailedError(Exception):
 def run_reingest(settings: Settings, url: str, kind: str | None = None) -> dict[str, Any]:
     """The body of :func:`reingest` for already-built settings."""
     state = start_run(settings, RunOptions(kind=kind, mode="ingest"))
-    with run_client(settings) as client, task_runners(settings, api_url()) as runners:
+    with (
+        state.store.lock(wait_s=FLOW_LOCK_WAIT_S),
+        run_client(settings) as client,
+        task_runners(settings, api_url()) as runners,
+    ):
         fetch_pages(state, client if is_url(url) else None, [url], [None], runners)
         report = finish_pages(state, client, runners)
     entry = report["programmes"][0]
@@ -94,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{entry['status']}: {entry['id'] or entry['input']}: "
         f"{'; '.join(entry['changes']) or 'no changes'}"
     )
-    return 1 if report["counts"]["failed"] else 0
+    return 1 if report_failed(report) else 0
 
 
 if __name__ == "__main__":

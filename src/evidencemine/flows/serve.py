@@ -20,6 +20,7 @@ import argparse
 import importlib
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--deployments", type=Path, default=PREFECT_YAML, help="a prefect.yaml (default: shipped)"
     )
+    parser.add_argument(
+        "--ephemeral",
+        action="store_true",
+        help="without PREFECT_API_URL, serve against a temporary Prefect server that stops with "
+        "serve (schedules and run history are lost)",
+    )
     args = parser.parse_args(argv)
     config = str(Path(args.config).resolve()) if args.config else None
     try:
@@ -141,6 +148,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         errors = err.errors() if isinstance(err, ValidationError) else None
         reason = "; ".join(str(e["msg"]) for e in errors) if errors else str(err)
         parser.exit(2, f"evidencemine serve: {reason}\n")
+    if not os.environ.get("PREFECT_API_URL"):
+        if not args.ephemeral:
+            parser.exit(
+                2,
+                "evidencemine serve: PREFECT_API_URL is not set; point it at a Prefect server "
+                "(make server) or pass --ephemeral to serve against a temporary one\n",
+            )
+        sys.stderr.write(
+            "evidencemine serve: no PREFECT_API_URL: starting a temporary Prefect server; "
+            "schedules and run history end with serve\n"
+        )
     serve(*deployments, limit=args.limit)
 
 

@@ -34,12 +34,16 @@ def extraction_json(extraction: Extraction) -> dict[str, Any]:
 
 
 def _read_text(path: str) -> tuple[str, str]:
+    from evidencemine.documents.base import read_input_file, read_stream
+
     if path == "-":
-        return "stdin", sys.stdin.read()
+        data, source = read_stream(sys.stdin.buffer, 60_000_000, "<stdin>"), "stdin"
+    else:
+        data, source = read_input_file(path), f"file:{path}"  # InputError: one clean line
     try:
-        return f"file:{path}", Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read file: {err}", source=path) from err
+        return source, data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text (byte {err.start})", source=path) from err
 
 
 def _jsonl_items(path: Path) -> list[tuple[Any, str]]:

@@ -40,10 +40,13 @@ class GoldItem:
 
 def read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for each non-blank line; InputError names a bad line."""
+    from evidencemine.documents.base import read_input_file
+
+    raw_bytes = read_input_file(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror or err}", source=str(path)) from err
+        lines = raw_bytes.decode("utf-8").splitlines()
+    except UnicodeDecodeError as err:
+        raise InputError(f"not UTF-8 text (byte {err.start})", source=str(path)) from err
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -64,6 +67,12 @@ def load_gold(path: Path) -> list[GoldItem]:
         if not isinstance(data.get("id"), str) or not isinstance(data.get("text"), str):
             raise InputError(f"line {number}: gold needs string id and text", source=str(path))
         items.append(GoldItem(**{k: v for k, v in data.items() if k in known}))
+    labels = ("design", "sample_size", "countries", "outcomes", "timepoints_months", "comparison")
+    if not any(getattr(item, name) for item in items for name in labels):
+        raise InputError(
+            f"no labelled items: nothing to score (gold lines carry {', '.join(labels)})",
+            source=str(path),
+        )
     return items
 
 

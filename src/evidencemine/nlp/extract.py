@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,8 @@ from evidencemine.models import Extraction
 from evidencemine.nlp.clean import CleanText, clean_study_text
 from evidencemine.nlp.components import results_of
 from evidencemine.nlp.pipeline import get_pipeline
+
+log = logging.getLogger(__name__)
 
 
 def _evidence(found: dict[str, Any], source: str) -> dict[str, Any]:
@@ -81,6 +85,34 @@ def extraction_from_doc(doc: Doc, source: str) -> Extraction:
     )
 
 
+MAX_TEXT_CHARS = 200_000  # nlp.max_text_chars (spaCy refuses texts over 1,000,000)
+_ABSTRACT = re.compile(r"\b(?:abstract|summary)\b", re.IGNORECASE)
+_METHODS = re.compile(r"\b(?:methods?|methodology|participants)\b", re.IGNORECASE)
+
+
+def cap_text(text: str, max_chars: int = MAX_TEXT_CHARS, source: str = "") -> str:
+    """``text`` when it is at most ``max_chars`` long; else its abstract and its methods (half
+    the cap each, from where they are named; the start when they are not), with a warning.
+    Evidence offsets of a cut text count in the cut text."""
+    if len(text) <= max_chars:
+        return text
+    half = max_chars // 2
+    found = _ABSTRACT.search(text)
+    start = found.start() if found else 0
+    first = text[start : start + half]
+    rest_from = start + half
+    methods = _METHODS.search(text, rest_from)
+    second_start = methods.start() if methods else rest_from
+    cut = first + "\n\n" + text[second_start : second_start + max_chars - len(first) - 2]
+    log.warning(
+        "%s: text of %d characters cut to %d (abstract and methods; nlp.max_text_chars)",
+        source or "text",
+        len(text),
+        len(cut),
+    )
+    return cut
+
+
 def _to_original(extraction: Extraction, cleaned: CleanText) -> Extraction:
     """``extraction`` (found on ``cleaned.text``) with every evidence span moved to the
     original text: offsets into the original, text as the original has it."""
@@ -102,12 +134,19 @@ def _to_original(extraction: Extraction, cleaned: CleanText) -> Extraction:
 
 
 def extract_text(
-    text: str, *, source: str, patterns_dir: Path | None = None, clean: bool = False
+    text: str,
+    *,
+    source: str,
+    patterns_dir: Path | None = None,
+    clean: bool = False,
+    max_chars: int = MAX_TEXT_CHARS,
 ) -> Extraction:
     """Design, sample size, countries, outcomes, time points and comparison of one text
     (rules from ``patterns_dir``, by default the rules shipped in the package). With
     ``clean``, a scraped page is first reduced to its study text
-    (:mod:`evidencemine.nlp.clean`); evidence offsets still index ``text``."""
+    (:mod:`evidencemine.nlp.clean`); evidence offsets still index ``text``. Texts over
+    ``max_chars`` are cut first (:func:`cap_text`; offsets then index the cut text)."""
+    text = cap_text(text, max_chars, source)
     if not clean:
         return extraction_from_doc(get_pipeline(patterns_dir)(text), source)
     cleaned = clean_study_text(text)
@@ -122,14 +161,16 @@ def extract_texts(
     n_process: int = 1,
     patterns_dir: Path | None = None,
     clean: bool = False,
+    max_chars: int = MAX_TEXT_CHARS,
 ) -> list[Extraction]:
     """:func:`extract_text` for many ``(source, text)`` pairs through ``nlp.pipe``."""
     nlp = get_pipeline(patterns_dir)
+    capped = [(source, cap_text(text, max_chars, source)) for source, text in items]
     if not clean:
-        pairs = [(text, source) for source, text in items]
+        pairs = [(text, source) for source, text in capped]
         docs = nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process)
         return [extraction_from_doc(doc, source) for doc, source in docs]
-    cleaned = [(clean_study_text(text), source) for source, text in items]
+    cleaned = [(clean_study_text(text), source) for source, text in capped]
     docs = nlp.pipe(
         ((c.text, source) for c, source in cleaned),
         as_tuples=True,

@@ -14,6 +14,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from evidencemine import safejson
 from evidencemine.errors import FetchError, ResolutionError
 from evidencemine.http import HttpClient
 from evidencemine.models import CslDate, CslItem, CslName
@@ -120,13 +121,15 @@ def registrant(message: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def read_crossref_json(data: bytes, *, source: str) -> dict[str, Any]:
+def read_crossref_json(
+    data: bytes,
+    *,
+    source: str,
+    max_bytes: int = safejson.MAX_BYTES,
+    max_depth: int = safejson.MAX_DEPTH,
+) -> dict[str, Any]:
     """Decode a Crossref body; truncated or non-JSON bodies raise ResolutionError."""
-    try:
-        payload = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        snippet = data[:40].decode("utf-8", "replace").strip()
-        raise ResolutionError(f"invalid or truncated JSON ({snippet!r}...)", source=source) from err
+    payload = safejson.loads(data, source=source, max_bytes=max_bytes, max_depth=max_depth)
     if not isinstance(payload, dict):
         raise ResolutionError("Crossref answer is not a JSON object", source=source)
     return payload
@@ -207,7 +210,7 @@ class CrossrefClient:
                 return None
             raise
         self._honour_rate_headers(url, result.headers)
-        works = works_from_response(read_crossref_json(result.content, source=url), source=url)
+        works = works_from_response(self._read(result.content, url), source=url)
         return works[0]
 
     def search(self, query: str) -> list[dict[str, Any]]:
@@ -224,7 +227,13 @@ class CrossrefClient:
             expire_after=self.settings.cache_expire_s,
         )
         self._honour_rate_headers(url, result.headers)
-        return works_from_response(read_crossref_json(result.content, source=url), source=url)
+        return works_from_response(self._read(result.content, url), source=url)
+
+    def _read(self, data: bytes, url: str) -> dict[str, Any]:
+        limits = self.client.settings.limits  # limits.json_max_bytes / json_max_depth
+        return read_crossref_json(
+            data, source=url, max_bytes=limits.json_max_bytes, max_depth=limits.json_max_depth
+        )
 
     def _honour_rate_headers(self, url: str, headers: dict[str, str]) -> None:
         rate = rate_from_headers(headers)
@@ -236,7 +245,7 @@ def rate_from_headers(headers: dict[str, str]) -> float | None:
     """Requests per second allowed by ``X-Rate-Limit-Limit`` / ``X-Rate-Limit-Interval``."""
     lowered = {key.lower(): value for key, value in headers.items()}
     limit, interval = lowered.get("x-rate-limit-limit"), lowered.get("x-rate-limit-interval")
-    if not limit or not interval or not limit.strip().isdigit():
+    if not limit or not interval or not limit.strip().isdigit() or len(limit.strip()) > 9:
         return None
     match = _INTERVAL.match(interval)
     if not match:

@@ -11,6 +11,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from evidencemine import safejson
 from evidencemine.errors import EvidenceMineError
 from evidencemine.http import HttpClient
 from evidencemine.resolvers.records import RecordCache
@@ -111,7 +112,13 @@ def convert_ids(
                 accept=("application/json",),
                 expire_after=batch_expire_s(settings),
             )
-            answers = parse_idconv_answer(json.loads(result.content), idtype)
+            answer = safejson.loads(
+                result.content,
+                source=str(result.url),
+                max_bytes=settings.limits.json_max_bytes,
+                max_depth=settings.limits.json_max_depth,
+            )
+            answers = parse_idconv_answer(answer, idtype)
             outcome.converted.update(answers)
             if cache is not None:
                 _keep(cache, idtype, answers, settings)

@@ -132,7 +132,8 @@ def salvage_pubmed_articles(
     records: list[PubmedRecord] = []
     failures: list[tuple[str, str]] = []
     for match in _ARTICLE_SEGMENT.finditer(data):
-        segment = match.group(0) if match.group(1) else data[match.start() :]
+        closed = bool(match.group(1))
+        segment = match.group(0) if closed else data[match.start() :]
         pmid_match = _PMID_IN_SEGMENT.search(segment)
         pmid = pmid_match.group(1).decode() if pmid_match else ""
         wrapped = b"<PubmedArticleSet>" + segment + b"</PubmedArticleSet>"
@@ -141,6 +142,8 @@ def salvage_pubmed_articles(
         except ResolutionError as err:
             if pmid:
                 failures.append((pmid, err.reason))
+        if not closed:  # it runs to the end: every later segment is inside it (no n² re-reads)
+            break
     return records, dict(failures)
 
 
@@ -164,14 +167,15 @@ def _text(element: etree._Element | None) -> str | None:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.strip().isdigit() else None
+    """A whole number of at most 9 digits (longer digit strings are not read as numbers)."""
+    return int(text) if text and text.strip().isdigit() and len(text.strip()) <= 9 else None
 
 
 def _month(text: str | None) -> int | None:
     if not text:
         return None
     if text.strip().isdigit():
-        return int(text)
+        return int(text) if len(text.strip()) <= 2 else None
     return _MONTHS.get(text.strip()[:3].lower())
 
 

@@ -12,7 +12,8 @@ This cache keeps each answer by what it is about:
 Negative answers (a PMID PubMed does not return, a citation not found or ambiguous, an id
 without a PMID, a DOI Crossref answers 404 for) are kept too, for the shorter
 ``negative_cache_expire_s``. Errors (timeouts, 5xx, malformed answers) are never kept.
-The store is SQLite at ``<http.cache_dir>/records.sqlite``; delete it to start cold.
+The store is SQLite at ``<http.cache_dir>/records.sqlite`` (a relative ``cache_dir`` is inside
+the output folder: ``Settings.cache_path``); delete it to start cold.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class RecordCache:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> RecordCache:
-        return cls(Path(settings.http.cache_dir) / RECORDS_FILE)
+        return cls(settings.cache_path / RECORDS_FILE)
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, str | None]:
         """The fresh answers among ``keys`` (absent keys were never asked or have expired)."""

@@ -12,6 +12,7 @@ reference ends as ``no-match`` rather than with a wrong link.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -104,13 +105,41 @@ def resolve_references(
     An error on one reference leaves it ``status="error"`` with the reason; the others go on.
     """
     run = _Run(client, settings, now or datetime.now(UTC))
-    cases = [_start_case(index, reference) for index, reference in enumerate(references)]
+    cases: list[_Case] = []
+    for index, reference in enumerate(references):
+        try:
+            cases.append(_start_case(index, reference))
+        except Exception as err:  # a reference the identifier reader cannot take
+            log.debug("reference %d: identifiers not read", index + 1, exc_info=err)
+            case = _Case(index, reference, Identifiers())
+            case.result = run.error(case, f"unresolved: unreadable reference ({_brief(err)})")
+            cases.append(case)
+    phases: tuple[tuple[str, Callable[[list[_Case]], None], Callable[[_Case], bool]], ...] = (
+        (
+            "PMC ID converter",
+            run.convert_ids,
+            lambda c: not c.ids.pmid and bool(c.ids.pmcid or c.candidate_doi),
+        ),
+        (
+            "ECitMatch",
+            run.match_citations,
+            lambda c: not (c.ids.pmid or c.candidate_doi or c.ids.pmcid),
+        ),
+        ("PubMed efetch", run.fetch_pubmed, lambda c: bool(c.ids.pmid)),
+        ("Crossref works", run.lookup_dois, lambda c: bool(c.candidate_doi)),
+        ("Crossref search", run.search_crossref, lambda c: True),
+    )
     try:
-        run.convert_ids(cases)
-        run.match_citations(cases)
-        run.fetch_pubmed(cases)
-        run.lookup_dois(cases)
-        run.search_crossref(cases)
+        for name, phase, wants in phases:
+            wanting = [c for c in cases if c.open and wants(c)]
+            try:
+                phase(cases)
+            except Exception as err:  # an answer of the wrong shape: these references, not the run
+                log.debug("%s failed", name, exc_info=err)
+                for case in wanting:
+                    if case.open:
+                        reason = f"unresolved: malformed answer from {name} ({_brief(err)})"
+                        case.result = run.error(case, reason)
     finally:
         run.cache.close()
     results = [case.result or run.no_match(case, "no identifier and no search") for case in cases]
@@ -194,7 +223,12 @@ class _Run:
             if pmid in outcome.failures:
                 case.result = self.error(case, f"PMID {pmid}: {outcome.failures[pmid]}")
             elif pmid in outcome.records:
-                self._judge_pubmed(case, outcome.records[pmid])
+                try:
+                    self._judge_pubmed(case, outcome.records[pmid])
+                except Exception as err:
+                    log.debug("PubMed %s", pmid, exc_info=err)
+                    reason = f"unresolved: malformed answer from PubMed for {pmid} ({_brief(err)})"
+                    case.result = self.error(case, reason)
             else:
                 case.notes.append(f"PMID {pmid} is not in PubMed")
                 case.ids.pmid = None
@@ -223,13 +257,16 @@ class _Run:
             doi = case.candidate_doi
             try:
                 message = self.crossref.work(doi)
+                if message is None:
+                    case.notes.append(f"DOI {doi} has no Crossref record (404); searched instead")
+                    continue
+                self._judge_crossref(case, message, "doi")
             except EvidenceMineError as err:
                 case.result = self.error(case, f"Crossref DOI {doi}: {err}")
-                continue
-            if message is None:
-                case.notes.append(f"DOI {doi} has no Crossref record (404); searched instead")
-                continue
-            self._judge_crossref(case, message, "doi")
+            except Exception as err:
+                log.debug("Crossref DOI %s", doi, exc_info=err)
+                reason = f"unresolved: malformed answer from Crossref for DOI {doi} ({_brief(err)})"
+                case.result = self.error(case, reason)
 
     def _judge_crossref(self, case: _Case, message: dict[str, Any], method: Method) -> bool:
         try:
@@ -258,10 +295,13 @@ class _Run:
                 continue
             try:
                 items = self.crossref.search(query)
+                self._pick_search_hit(case, items)
             except EvidenceMineError as err:
                 case.result = self.error(case, f"Crossref search: {err}")
-                continue
-            self._pick_search_hit(case, items)
+            except Exception as err:
+                log.debug("Crossref search", exc_info=err)
+                reason = f"unresolved: malformed answer from Crossref search ({_brief(err)})"
+                case.result = self.error(case, reason)
 
     def _pick_search_hit(self, case: _Case, items: list[dict[str, Any]]) -> None:
         judged: list[_Candidate] = []
@@ -350,6 +390,11 @@ class _Run:
                 "resolution": Resolution(status="error", resolved_at=self.now, reason=reason),
             }
         )
+
+
+def _brief(err: BaseException) -> str:
+    text = " ".join(str(err).split())[:160]
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 def _bibliographic_query(reference: Reference) -> str:
