@@ -371,15 +371,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _TerminalSafeFormatter(logging.Formatter):
+    """Log lines with control characters escaped (names from pages and files can carry
+    terminal escape sequences)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from evidencemine.pipeline import terminal_safe
+
+        return "\n".join(terminal_safe(line) for line in super().format(record).split("\n"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    existing = set(logging.getLogger().handlers)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    if not args.verbose:  # item failures are printed once, from the run report
-        for handler in logging.getLogger().handlers:
+    for handler in logging.getLogger().handlers:
+        if handler not in existing:  # ours, on the terminal: escape control characters
+            handler.setFormatter(_TerminalSafeFormatter("%(levelname)s %(name)s: %(message)s"))
+        if not args.verbose:  # item failures are printed once, from the run report
             handler.addFilter(lambda record: not getattr(record, "in_run_report", False))
     try:
         return int(args.handler(args))

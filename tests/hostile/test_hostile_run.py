@@ -227,6 +227,10 @@ def test_escape_sequences_in_names_are_shown_escaped(tmp_path: Path) -> None:
     done = cli("ingest", str(name), "--offline", "--output", str(tmp_path / "out"))
     assert done.code == 1
     assert "\x1b" not in done.err + done.out and "\\x1b[2J" in done.err
+    name.write_text("<html><body><h1>x</h1>" + "<div>" * 300 + "</body></html>")
+    done = cli("parse", str(name))  # a log warning names the file too
+    assert done.code == 1 and "limits.html_max_depth" in done.err
+    assert "\x1b" not in done.err + done.out
 
 
 def test_output_files_follow_the_umask(pages: list[Path], tmp_path: Path) -> None:
