@@ -62,7 +62,7 @@ _WORD_VALUES = {**UNITS, **TENS, **SCALES}
 # words float() reads as numbers; they are none here (parse_number gives None for them)
 _FLOAT_WORDS = frozenset({"nan", "inf", "infinity"})
 # Digit strings up to this length convert through ``float`` without rounding (< 2**53);
-# longer ones are not read as numbers at all (limits.number_max_digits documents the cap).
+# longer ones are not read as numbers at all (issue #15: never rounded through a float).
 _EXACT_DIGITS = 15
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from evidencemine.nlp import extract_text
 from evidencemine.nlp.extract import cap_text
-from evidencemine.nlp.numbers import parse_int, parse_number
+from evidencemine.numbers import parse_int, parse_number
 
 
 @pytest.mark.parametrize("digits", [16, 300, 5_001])
