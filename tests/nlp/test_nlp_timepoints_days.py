@@ -32,3 +32,20 @@ def test_hours_and_conversion() -> None:
     assert _months("Fever was checked at 24, 48 and 72 hours.") == [0.03, 0.07, 0.1]
     assert to_months(28, "days") == 0.92
     assert to_months(6, "months") == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        (
+            "Parents joined a 12-week programme. Outcomes were assessed at baseline, "
+            "post-intervention and at 6 months.",
+            [0.0, 2.8, 6.0],
+        ),
+        ("Outcomes were assessed at baseline, post-intervention and at 6 months.", [0.0, 6.0]),
+        ("Children aged 3 years were followed up at age 9.", [72.0]),
+        ("Children aged 3-5 years were followed up at age 9.", []),
+    ],
+)
+def test_post_intervention_and_age_mapping(text: str, months: list[float]) -> None:
+    assert _months(text) == months

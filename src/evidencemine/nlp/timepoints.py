@@ -246,6 +246,57 @@ def _listed(m: re.Match[str], unit: str) -> list[TimePoint]:
     return found
 
 
+# "post-intervention" is the end of the intervention: a time point in months only when the
+# text gives the intervention's length ("a 12-week programme", "sessions over 10 weeks").
+# "at age 9" is a time point only against a single baseline age ("children aged 3 ...
+# followed up at age 9" is 72 months); with an age range or no baseline age it is none.
+_POST_RE = re.compile(
+    r"\bpost[- ]?(?:intervention|treatment|test|programme|program)\b|\bposttest\b|"
+    r"\b(?:immediately )?after the (?:intervention|programme|program)\b|"
+    r"\bend of (?:the )?(?:intervention|treatment|programme|program)\b",
+    re.IGNORECASE,
+)
+_LENGTH_RE = re.compile(
+    rf"\b(?P<n>\d+|{WORD_NUMBER})[- ](?P<unit>weeks?|months?)[- ](?:long\s+)?(?:parenting\s+|"
+    r"group\s+|home[- ]visiting\s+)?(?:intervention|programme|program|course|treatment)\b|"
+    rf"\b(?:over|for|lasting)\s+(?P<n2>\d+|{WORD_NUMBER})\s+(?P<unit2>weeks|months)\b",
+    re.IGNORECASE,
+)
+_AT_AGE_RE = re.compile(
+    rf"\bat (?:the )?ages? (?P<list>{_NUM}(?:{_SEP}{_NUM})*)(?:\s+years)?\b", re.I
+)
+_BASE_AGE_RE = re.compile(
+    rf"\b(?:aged|age)\s+(?P<n>\d+|{WORD_NUMBER})(?:\s+years?)?\b(?!\s*(?:[-–]|to|and)\s*\d)|"
+    rf"\b(?P<n2>\d+|{WORD_NUMBER})[- ]year[- ]olds?\b",
+    re.IGNORECASE,
+)
+
+
+def _relative_points(view: TextView) -> list[TimePoint]:
+    text = view.text
+    found: list[TimePoint] = []
+    post = _POST_RE.search(text)
+    if post:
+        length = _LENGTH_RE.search(text)
+        if length:
+            n = parse_number(length.group("n") or length.group("n2"))
+            unit = length.group("unit") or length.group("unit2")
+            months = to_months(n, unit) if n else None
+            if months:
+                found.append(TimePoint(round(months, 1), post.start(), post.end()))
+    ages = list(_AT_AGE_RE.finditer(text))
+    if ages:
+        base = _BASE_AGE_RE.search(text)
+        value = parse_number(base.group("n") or base.group("n2")) if base else None
+        if value is not None and base is not None and base.start() < ages[0].start():
+            for m in ages:
+                for number in _LIST_NUMBER_RE.finditer(m.group("list")):
+                    age = parse_number(number.group(0))
+                    if age is not None and age > value:
+                        found.append(TimePoint((age - value) * 12, m.start(), m.end()))
+    return found
+
+
 def find_timepoints(view: TextView) -> list[TimePoint]:
     """Every follow-up time point mention, in text order (baseline as 0 when others exist)."""
     text = view.text
@@ -269,6 +320,7 @@ def find_timepoints(view: TextView) -> list[TimePoint]:
                 months = _to_months(value, m.group("unit"))
                 points.append(TimePoint(months, m.start(), m.end()))
     points.extend(_day_points(view))
+    points.extend(_relative_points(view))
     points.sort(key=lambda p: p.start)
     if points:
         baseline = _baseline(view)
