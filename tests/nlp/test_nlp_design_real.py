@@ -83,6 +83,15 @@ def _design(text: str) -> tuple[str | None, bool]:
             "A core outcome set for eczema: study protocol. We will run a Delphi survey.",
             ("other", True),
         ),
+        (
+            "Chemotherapy for breast cancer. Dose delays followed the study protocol. We "
+            "randomly assigned 300 women to two schedules.",
+            ("rct", False),
+        ),
+        (
+            "Images were randomly assigned to two readers. Forty radiographs were scored.",
+            ("other", False),
+        ),
         # a correction notice is not a study
         ("Correction: Exercise for back pain: a randomised controlled trial.", (None, False)),
     ],

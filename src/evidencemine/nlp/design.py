@@ -59,6 +59,12 @@ _DESIGN_NOUNS = frozenset(
         "evaluation",
     ]
 )
+_PER_PROTOCOL_RE = re.compile(
+    r"(?:according to|per|in accordance with|as (?:specified|defined|planned|described) in|"
+    r"deviations? from|amendments? to|compliance with|by|followed|following|under|within)"
+    r"\s+(?:the\s+|our\s+)?$",
+    re.IGNORECASE,
+)
 _PROTOCOL_NAMES = frozenset(["study protocol", "trial protocol", "protocol paper"])
 _NOTICE_RE = re.compile(
     r"\s*(?:(?:correction|erratum|corrigendum|retraction(?: notice)?)\s*(?::|to\b)|"
@@ -185,6 +191,8 @@ def _protocol_hit(view: TextView) -> Hit | None:
             continue
         if view.sentences[hit.sent].background:
             continue
+        if _PER_PROTOCOL_RE.search(view.text, max(0, hit.start - 30), hit.start):
+            continue  # "according to the study protocol": a report following its protocol
         if phrase in _PROTOCOL_NAMES or (future and phrase != "the protocol"):
             return hit
         sentence = view.sentences[hit.sent]
