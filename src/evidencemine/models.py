@@ -280,9 +280,22 @@ class EvidenceRating(Model):
     not_level_2: bool = Field(default=False, description="NL2: evidence below level 2")
 
 
+class CostBand(Model):
+    """The unit cost a cost rating stands for, in the page's currency."""
+
+    currency: Literal["GBP", "EUR", "USD"]
+    min: float | None = Field(default=None, description="null: no lower bound")
+    max: float | None = Field(default=None, description="null: no upper bound")
+    text: str = Field(description='As printed: "£100–£499", "less than €125"')
+    conversion_rate: float | None = Field(
+        default=None, description="The rate the page says it converted UK costs at"
+    )
+
+
 class CostRating(Model):
     label: str
     level: int = Field(ge=1, le=5)
+    band: CostBand | None = None
 
 
 class Ratings(Model):
@@ -290,6 +303,16 @@ class Ratings(Model):
     cost: CostRating | None = Field(default=None, description="null when the page says NA")
     cost_text: str | None = None
     assessment: str | None = None
+
+
+class OutcomeStatement(Model):
+    """One statement of effect under an outcome (EIF 2019+ assessments)."""
+
+    text: str
+    score: float | None = Field(default=None, description="Improvement index, when printed")
+    score_text: str | None = Field(default=None, description="The score as printed")
+    timeframe: str | None = None
+    studies: list[int] = Field(default_factory=list, description="Supporting studies")
 
 
 class ProgrammeOutcome(Model):
@@ -301,6 +324,7 @@ class ProgrammeOutcome(Model):
     study_labels: list[str] = Field(
         default_factory=list, description='The supporting studies as printed: "1", "2a"'
     )
+    statements: list[OutcomeStatement] = Field(default_factory=list)
 
 
 class Characteristics(Model):
@@ -308,6 +332,24 @@ class Characteristics(Model):
     delivery_models: list[str] = Field(default_factory=list)
     settings: list[str] = Field(default_factory=list)
     targeting: list[str] = Field(default_factory=list)
+
+
+class PopulationEvaluated(Model):
+    """Who the evaluations studied (Foundations' "Population characteristics as evaluated")."""
+
+    ages: str | None = Field(default=None, description='As printed: "0 to 5 years old"')
+    age_min_years: float | None = None
+    age_max_years: float | None = None
+    level_of_need: list[str] = Field(default_factory=list)
+    race_ethnicity: list[str] = Field(default_factory=list)
+
+
+class ModelCharacteristics(Model):
+    """How the model is delivered (Foundations' "Model characteristics")."""
+
+    delivery: list[str] = Field(default_factory=list, description='"Group", "Individual"')
+    setting: list[str] = Field(default_factory=list)
+    workforce: str | None = None
 
 
 class Range(Model):
@@ -382,13 +424,22 @@ class RecordWarning(Model):
 class SourceInfo(Model):
     url: str | None = None
     path: str | None = None
-    kind: Literal["eif-guidebook", "research-project", "study-paper"]
+    kind: Literal[
+        "eif-guidebook", "research-project", "study-paper", "foundations-guidebook", "eif-mirror"
+    ]
     media_type: str
     fetched_at: datetime | None = None
     content_sha256: str
     published: str | None = Field(default=None, description="YYYY-MM or YYYY-MM-DD")
     updated: str | None = None
     review: Review | None = None
+    reviews: list[Review] = Field(
+        default_factory=list, description='Every item of a "Reviews:" list, in page order'
+    )
+    last_reviewed: str | None = Field(default=None, description="YYYY-MM")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other URLs of the same page (an old EIF address)"
+    )
     status: Literal["current", "withdrawn"] = "current"
     withdrawn_at: str | None = None
 
@@ -406,6 +457,10 @@ class Programme(Model):
     countries: list[CountryCode] = Field(default_factory=list, description="ISO 3166-1 alpha-2")
     uk_implemented: bool | None = None
     uk_evaluated: bool | None = None
+    uk_available: bool | None = Field(default=None, description='"UK available" badge shown')
+    uk_tested: bool | None = Field(default=None, description='"UK tested" badge shown')
+    population_evaluated: PopulationEvaluated | None = None
+    model_characteristics: ModelCharacteristics | None = None
     delivery: Delivery = Field(default_factory=Delivery)
     activities: list[str] = Field(default_factory=list)
     implementation: Implementation = Field(default_factory=Implementation)

@@ -47,10 +47,11 @@ def _register_builtins() -> None:
     with _LOCK:
         if _BUILTINS:
             return
-        from evidencemine.sources import eif, paper, research_project
+        from evidencemine.sources import eif, guidebooks, paper, research_project
 
         builtins = [
             Adapter(eif.KIND, eif.detect, eif.parse_eif_page),
+            *guidebooks.ADAPTERS,
             Adapter(
                 research_project.KIND,
                 research_project.detect,

@@ -32,7 +32,8 @@ def is_chrome(text: str, boilerplate: Iterable[str] = ()) -> bool:
         return False
     if key in vocab.chrome_lines or key in set(boilerplate):
         return True
-    if any(key.startswith(prefix) for prefix in vocab.chrome_prefixes):
+    raw = re.sub(r"\s+", " ", text.strip().lower().replace("’", "'"))
+    if any(raw.startswith(prefix) for prefix in vocab.chrome_prefixes):
         return True
     # "Skip to main content Skip to main content": a chrome line repeated
     for line in vocab.chrome_lines:

@@ -19,6 +19,7 @@ from evidencemine.documents.model import Block, BlockKind, Document
 from evidencemine.errors import ParseError
 from evidencemine.models import (
     Contact,
+    RecordWarning,
     CostRating,
     EvidenceRating,
     Programme,
@@ -36,7 +37,21 @@ from evidencemine.models import (
 )
 from evidencemine.references.parse import attach_links, looks_like_reference, parse_reference
 from evidencemine.sources import delivery
+from evidencemine.sources.chrome import choose_name, is_chrome
 from evidencemine.sources.common import PageMeta, build_record
+from evidencemine.sources.guidebook_lines import (
+    find_name,
+    index_of,
+    is_heading_word,
+    name_from_sentences,
+    parse_evidence_value,
+    read_outcomes,
+    read_ratings,
+    read_reviews,
+    section_lines,
+    split_age_groups,
+)
+from evidencemine.sources.labels import document_lines, read_pairs, vocabulary
 from evidencemine.sources.sections import (
     Section,
     drop_chrome,
@@ -121,8 +136,20 @@ def cost_rating(text: str) -> CostRating | None:
 
 
 def detect(document: Document) -> float:
+    """1.0 for an EIF programme address with the assessment anchor or a rating value; content
+    alone (the anchor and the EIF block names) otherwise. Help pages, which reuse the chrome
+    but have neither, score low (refused unless another adapter claims them)."""
     url = (document.url or "") + " " + document.meta.get("canonical", "")
-    if re.search(r"(guidebook\.eif\.org\.uk|foundations\.org\.uk)/.*programme", url, re.I):
+    lines = document_lines(document)
+    line_keys = {norm(ln.text).rstrip(":").strip() for ln in lines}
+    anchor = bool({"eif programme assessment", "programme assessment"} & line_keys)
+    rated = any(
+        p.value and parse_evidence_value(p.value)
+        for p in read_pairs(lines, fields={"evidence_rating", "cost_rating"})
+    )
+    if re.search(r"guidebook\.eif\.org\.uk/programmes?/", url, re.I):
+        return 1.0 if anchor or rated else 0.3
+    if re.search(r"foundations\.org\.uk/.*programme", url, re.I) and (anchor or rated):
         return 1.0
     keys = {norm(b.label if b.kind is BlockKind.LABEL_VALUE else b.text) for b in document.blocks}
     markers = {
@@ -146,11 +173,15 @@ class _EifParser:
         self.programme: Programme | None = None
         self.studies: list[Study] = []
         self.kept: list[KeptSection] = []
+        self.warnings: list[RecordWarning] = []
 
     def parse(self) -> ProgrammeRecord:
+        lines = document_lines(self.document)
+        self.lines = lines
+        self.pairs = read_pairs(lines)
         title_index = self._title_index()
         title = self.sections[title_index]
-        name = title.heading
+        name = self._name(title.heading)
         intro = [b for b in title.blocks if b.text not in self.meta.lines]
         self.programme = Programme(name=name, ratings=self._ratings())
         self._intro(intro)
@@ -171,12 +202,32 @@ class _EifParser:
 
     def _title_index(self) -> int:
         for index, section in enumerate(self.sections):
-            if section.level == 1 and section.heading:
+            if section.level == 1 and _acceptable_title(section.heading):
                 return index
-        for index, section in enumerate(self.sections):
-            if section.heading:
-                return index
-        raise ParseError("no programme name (no heading) on the page", source=self.document.origin)
+        return 0  # no title heading: the blocks before the first heading are the intro
+
+    def _name(self, heading: str) -> str:
+        """The page's level-1 title when it is no label or section name; else the first
+        non-chrome title-like line before any label; else the name in an explanation sentence
+        when the URL slug agrees; else :class:`ParseError` "no programme name"."""
+        if _acceptable_title(heading) and any(
+            s.level == 1 and s.heading == heading for s in self.sections
+        ):
+            return heading
+        line = find_name(self.lines)
+        if line is not None:
+            return line.text.strip()
+        if name := name_from_sentences(self.lines, self.meta.url):
+            self.warnings.append(
+                RecordWarning(
+                    code="name-from-sentence",
+                    label="name",
+                    message=f"no title line; name {name!r} read from a sentence that agrees "
+                    "with the URL slug",
+                )
+            )
+            return name
+        raise ParseError("no programme name", source=self.document.origin)
 
     def _ratings(self) -> Ratings:
         labels = EVIDENCE_LABELS | COST_LABELS
@@ -195,9 +246,19 @@ class _EifParser:
         labels = EVIDENCE_LABELS | COST_LABELS
         blocks = promote_labels(blocks, labels)
         rated = {id(tail[0]) for key, _, tail in labelled_fields(blocks) if key in labels and tail}
-        paragraphs = [
-            b for b in blocks if b.kind is BlockKind.PARAGRAPH and b.text and id(b) not in rated
-        ]
+        vocab = vocabulary()
+        paragraphs: list[Block] = []
+        for b in blocks:
+            if b.kind is not BlockKind.PARAGRAPH or not b.text or id(b) in rated:
+                continue
+            first = b.lines[0] if b.lines else b.text
+            if is_heading_word(first, vocab) and paragraphs:
+                break  # a text render: the assessment starts, the description is over
+            if vocab.pattern.match(first) or is_heading_word(first, vocab):
+                continue  # "Review: ...", "Note on provider involvement: ...", ratings
+            if first.strip() == self.programme.name:
+                continue
+            paragraphs.append(b)
         summary = next((b for b in paragraphs if b.strong), paragraphs[0] if paragraphs else None)
         if summary:
             self.programme.summary = summary.text
@@ -386,8 +447,67 @@ class _EifParser:
     # record ---------------------------------------------------------------------------------
     def _record(self) -> ProgrammeRecord:
         assert self.programme is not None
-        delivery.fill_delivery(self.programme)
-        return build_record(self.document, self.meta, KIND, self.programme, self.studies)
+        programme = self.programme
+        self._from_lines(programme)
+        delivery.fill_delivery(programme)
+        choice = choose_name(programme.name, self.meta.url)
+        if choice.note:
+            self.warnings.append(
+                RecordWarning(code="name-slug-disagree", label="name", message=choice.note)
+            )
+        record = build_record(self.document, self.meta, KIND, programme, self.studies)
+        reviews = read_reviews(self.pairs)
+        if reviews:
+            record.source.reviews = reviews
+            if record.source.review is None:
+                record.source.review = reviews[0]
+        record.warnings = self.warnings
+        return record
+
+    def _from_lines(self, programme: Programme) -> None:
+        """What the line readers see that the section walk missed (text renders, labels split
+        across elements, ratings as images, later-layout outcome statements)."""
+        read = read_ratings(self.lines, self.pairs)
+        ratings = programme.ratings
+        if read.evidence is not None and (
+            ratings.evidence is None or (read.evidence.plus and not ratings.evidence.plus)
+        ):
+            ratings.evidence = read.evidence
+        if read.cost is not None and (ratings.cost is None or ratings.cost.level == read.cost.level):
+            if ratings.cost is None:
+                ratings.cost_text = None
+            ratings.cost = read.cost
+        self.warnings.extend(
+            w
+            for w in read.warnings
+            if not (
+                w.code == "value-not-read"
+                and (ratings.evidence if "evidence" in (w.label or "").lower() else ratings.cost)
+            )
+        )
+        start = index_of(self.lines, "Child outcomes")
+        if start is not None:
+            outcomes = read_outcomes(self.lines, start)
+            with_statements = any(o.statements for o in outcomes.outcomes)
+            if outcomes.outcomes and (not programme.child_outcomes or with_statements):
+                programme.child_outcomes = outcomes.outcomes
+            programme.has_family_outcomes |= outcomes.has_family_outcomes
+        chars = programme.characteristics
+        if not chars.age_groups:
+            chars.age_groups = [
+                g for t in section_lines(self.lines, "Who is it for?") for g in split_age_groups(t)
+                if not t.endswith(":")
+            ]
+
+
+def _acceptable_title(text: str) -> bool:
+    vocab = vocabulary()
+    return (
+        bool(text.strip())
+        and not is_heading_word(text, vocab)
+        and vocab.pattern.match(text) is None
+        and not is_chrome(text)
+    )
 
 
 def _yes_no(text: str, no: str, yes: str) -> bool | None:

@@ -65,13 +65,16 @@ class FieldSpec:
 
 @dataclass(slots=True)
 class Vocabulary:
-    """Label wordings by field key, plus outcome domains and chrome lines (all from data)."""
+    """Label wordings by field key, plus outcome domains, section headings, age groups and
+    chrome lines (all from data)."""
 
     fields: dict[str, FieldSpec]
     domains: frozenset[str] = frozenset()
     chrome_lines: frozenset[str] = frozenset()
     chrome_prefixes: tuple[str, ...] = ()
     chrome_empty_labels: frozenset[str] = frozenset()
+    headings: frozenset[str] = frozenset()
+    age_groups: tuple[str, ...] = ()
     _by_label: dict[str, str] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
 
@@ -121,8 +124,10 @@ def vocabulary(name: str = "labels.toml") -> Vocabulary:
         fields=specs,
         domains=frozenset(norm(d) for d in data.get("domains", {}).get("names", ())),
         chrome_lines=frozenset(norm(c) for c in chrome.get("lines", ())),
-        chrome_prefixes=tuple(norm(c) for c in chrome.get("prefixes", ())),
+        chrome_prefixes=tuple(c.lower().strip() for c in chrome.get("prefixes", ())),
         chrome_empty_labels=frozenset(norm(c) for c in chrome.get("empty_labels", ())),
+        headings=frozenset(norm(h) for h in data.get("headings", {}).get("names", ())),
+        age_groups=tuple(data.get("age_groups", {}).get("names", ())),
     )
 
 
