@@ -407,7 +407,7 @@ class Section(Model):
 
 
 class Review(Model):
-    name: str
+    name: str | None = Field(default=None, description="null when only a date is printed")
     date: str | None = Field(default=None, description="YYYY-MM")
 
 

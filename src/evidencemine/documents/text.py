@@ -139,8 +139,9 @@ def _plain_text_headings(blocks: list[Block]) -> list[Block]:
     for index, block in enumerate(blocks):
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         long_next = following is not None and len(following.text.split()) > 12
-        one_line = not block.lines
-        if not out and block.kind is BlockKind.PARAGRAPH and one_line and _is_short_title(block):
+        if block.lines:
+            pass  # several source lines (a label over its value, a list of pairs): no heading
+        elif not out and block.kind is BlockKind.PARAGRAPH and _is_short_title(block):
             block = Block(BlockKind.HEADING, block.text, level=1, links=block.links)
         elif block.kind is BlockKind.LIST_ITEM and len(block.text.split()) <= 5:
             if following is None or following.kind is not BlockKind.LIST_ITEM:

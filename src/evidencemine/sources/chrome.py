@@ -193,9 +193,10 @@ def slug_agrees(name: str, url: str | None) -> bool | None:
         return None
     common = len(slug_words & name_words)
     initials = "".join(w[0] for w in norm(name.replace("-", " ")).split())
+    squashed = norm(name).replace("+", " plus").replace(" ", "")
     return (
         common >= max(1, int(0.5 * len(slug_words) + 0.5))
-        or norm(name).replace(" ", "") == slug.replace(" ", "")
+        or squashed == slug.replace(" ", "")
         or (len(slug) >= 3 and slug.replace(" ", "") == initials)  # "pup": Parents Under Pressure
     )
 

@@ -82,6 +82,9 @@ CHROME_HEADINGS = frozenset(
         "share",
         "related programmes",
         "sign up to our newsletter",
+        "what does the plus mean",
+        "what does the evidence rating mean",
+        "what does the cost rating mean",
     }
 )
 CHROME_TEXT = re.compile(
@@ -245,7 +248,11 @@ class _EifParser:
         # rating labels on their own lines ("Evidence rating", "3") are the ratings, not text
         labels = EVIDENCE_LABELS | COST_LABELS
         blocks = promote_labels(blocks, labels)
-        rated = {id(tail[0]) for key, _, tail in labelled_fields(blocks) if key in labels and tail}
+        rated = {
+            id(tail[0])
+            for key, _, tail in labelled_fields(blocks)
+            if key in labels and tail and len(tail[0].text.split()) <= 3
+        }
         vocab = vocabulary()
         paragraphs: list[Block] = []
         for b in blocks:
@@ -254,7 +261,11 @@ class _EifParser:
             first = b.lines[0] if b.lines else b.text
             if is_heading_word(first, vocab) and paragraphs:
                 break  # a text render: the assessment starts, the description is over
-            if vocab.pattern.match(first) or is_heading_word(first, vocab):
+            if (
+                vocab.pattern.match(first)
+                or is_heading_word(first, vocab)
+                or (len(first.split()) <= 3 and vocab.is_label_prefix(first))
+            ):
                 continue  # "Review: ...", "Note on provider involvement: ...", ratings
             if first.strip() == self.programme.name:
                 continue
@@ -488,8 +499,7 @@ class _EifParser:
         start = index_of(self.lines, "Child outcomes")
         if start is not None:
             outcomes = read_outcomes(self.lines, start)
-            with_statements = any(o.statements for o in outcomes.outcomes)
-            if outcomes.outcomes and (not programme.child_outcomes or with_statements):
+            if outcomes.outcomes:
                 programme.child_outcomes = outcomes.outcomes
             programme.has_family_outcomes |= outcomes.has_family_outcomes
         chars = programme.characteristics

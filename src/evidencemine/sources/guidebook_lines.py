@@ -265,7 +265,7 @@ def read_reviews(pairs: Sequence[Pair]) -> list[Review]:
                 continue
             date = month_date(item)
             name = re.sub(r",?\s*\b[A-Za-z]{3,9}\.?\s+(?:19|20)\d{2}\s*$", "", item).strip(" ,")
-            reviews.append(Review(name=name or item, date=date))
+            reviews.append(Review(name=name or (None if date else item), date=date))
         break
     return reviews
 
@@ -317,13 +317,16 @@ def read_outcomes(
     statement: OutcomeStatement | None = None
     depths = [ln.depth for ln in lines[start + 1 :] if ln.kind == "list_item"]
     top = min(depths) if depths else 0
-    for line in lines[start + 1 :]:
+    opener = lines[start]
+    rest = list(lines[start + 1 :])
+    for n, line in enumerate(rest):
         text = line.text.strip()
         key = norm(text).rstrip(":").strip()
         if (is_heading_word(text, vocab) and key != "child outcomes") or is_chrome(text):
             break
-        if line.kind == "heading" and key not in vocab.domains and not _OUTCOME_VERB.match(text):
-            break
+        if line.kind == "heading" and (opener.kind != "heading" or line.depth <= opener.depth):
+            if key not in vocab.domains:
+                break
         body = re.sub(r"^[-•*·▪]\s+", "", text)
         label = norm(body.split(":", 1)[0]) if ":" in body else ""
         if label in ("statement", "score", "timeframe", "time frame") and current is not None:
@@ -353,8 +356,18 @@ def read_outcomes(
             if current is not None:
                 current.studies, current.study_labels = _studies(based["studies"])
             continue
-        if key in vocab.domains or (
-            line.kind == "list_item" and line.depth == top and depths and max(depths) > top
+        following = rest[n + 1].text.strip() if n + 1 < len(rest) else ""
+        unknown_domain = (
+            not _OUTCOME_VERB.match(body)
+            and len(body.split()) <= 12
+            and not body.endswith(_TERMINAL)
+            and (bool(_OUTCOME_VERB.match(following)) or " based on" in following)
+        )
+        if (
+            key in vocab.domains
+            or line.kind == "heading"
+            or unknown_domain
+            or (line.kind == "list_item" and line.depth == top and depths and max(depths) > top)
         ):
             domain, current, statement = body, None, None
             continue
