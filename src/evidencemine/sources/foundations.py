@@ -39,6 +39,7 @@ from evidencemine.sources.labels import Line, document_lines, first_value, norm,
 KIND = "foundations-guidebook"
 _URL = re.compile(r"foundations\.org\.uk/toolkit/guidebook/[^/?#]+", re.I)
 ANCHORS = ("population characteristics as evaluated", "model characteristics")
+_DELIVERY_WORDS = frozenset({"group", "individual", "home", "group individual", "online"})
 _AGES = re.compile(
     r"^(?P<min>\d+(?:\.\d+)?)\s*(?P<u1>months?|years?)?\s*(?:to|-|–)\s*(?P<max>\d+(?:\.\d+)?)\s*"
     r"(?P<u2>months?|years?)(?: old)?\.?$",
@@ -126,6 +127,15 @@ def parse_foundations_page(document: Document) -> ProgrammeRecord:
         programme.acronym = acronym[1]
 
     ages = _unlabelled_after(lines, "Population characteristics as evaluated")
+    condensed_delivery: list[str] = []
+    if not ages:  # the condensed capture: an unlabelled age line, then the delivery word
+        for n, line in enumerate(lines[:12]):
+            if _AGES.match(line.text.strip()):
+                ages = [line.text.strip()]
+                after = lines[n + 1].text.strip() if n + 1 < len(lines) else ""
+                if norm(after) in _DELIVERY_WORDS:
+                    condensed_delivery = [after]
+                break
     population = _ages(ages[0]) if ages else PopulationEvaluated()
     if (pair := first_value(pairs, "level_of_need")) and pair.value:
         population.level_of_need = split_values(pair.value)
@@ -135,7 +145,7 @@ def parse_foundations_page(document: Document) -> ProgrammeRecord:
         programme.population_evaluated = population
 
     model = ModelCharacteristics()
-    for text in _unlabelled_after(lines, "Model characteristics"):
+    for text in _unlabelled_after(lines, "Model characteristics") or condensed_delivery:
         model.delivery.extend(split_values(text))
     if (pair := first_value(pairs, "setting")) and pair.value:
         model.setting = split_values(pair.value)

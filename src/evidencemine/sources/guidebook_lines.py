@@ -100,7 +100,7 @@ _PLUS_HEADING = "what does the plus mean"
 
 def parse_evidence_value(value: str) -> EvidenceRating | None:
     """``"3+"``, ``"3"``, ``"Level 3"``, an image file name ``"rating-3-plus"``, ``"NL2"``."""
-    text = value.strip()
+    text = re.sub(r"^(?:evidence|cost)\s+rating\s*:?\s*", "", value.strip(), flags=re.I)
     if match := _RATING_VALUE.match(text):
         level, plus = int(match["level"]), bool(match["plus"])
         return EvidenceRating(label=f"{level}{'+' if plus else ''}", level=level, plus=plus)
@@ -113,7 +113,7 @@ def parse_evidence_value(value: str) -> EvidenceRating | None:
 
 
 def parse_cost_value(value: str) -> CostRating | None:
-    text = value.strip()
+    text = re.sub(r"^cost\s+rating\s*:?\s*", "", value.strip(), flags=re.I)
     if match := re.match(r"^(?:level\s*)?([1-5])(?![\d.+])", text, re.I):
         return CostRating(label=match[1], level=int(match[1]))
     if len(text.split()) <= 2 and (match := re.search(r"(?:^|[-_ ])([1-5])(?:$|[-_ ])", text)):
@@ -324,8 +324,9 @@ def read_outcomes(
         key = norm(text).rstrip(":").strip()
         if (is_heading_word(text, vocab) and key != "child outcomes") or is_chrome(text):
             break
+        verb_led = bool(_OUTCOME_VERB.match(re.sub(r"^[-•*·▪]\s+", "", text)))
         if line.kind == "heading" and (opener.kind != "heading" or line.depth <= opener.depth):
-            if key not in vocab.domains:
+            if key not in vocab.domains and not verb_led:
                 break
         body = re.sub(r"^[-•*·▪]\s+", "", text)
         label = norm(body.split(":", 1)[0]) if ":" in body else ""
@@ -365,7 +366,7 @@ def read_outcomes(
         )
         if (
             key in vocab.domains
-            or line.kind == "heading"
+            or (line.kind == "heading" and not verb_led)
             or unknown_domain
             or (line.kind == "list_item" and line.depth == top and depths and max(depths) > top)
         ):
