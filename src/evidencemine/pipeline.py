@@ -36,6 +36,7 @@ from evidencemine.settings import (
     SourceSettings,
 )
 from evidencemine.sources import parse_document
+from evidencemine.sources.chrome import Boilerplate
 
 log = logging.getLogger(__name__)
 PAGE_TYPES = (
@@ -130,14 +131,25 @@ def fetch_document(
     context = replace(
         base, url=result.url, media_type=result.media_type, fetched_at=result.fetched_at
     )
-    return load_document(result.content, context)
+    document = load_document(result.content, context)
+    if result.redirects and result.redirects[0] != document.url:
+        # an old address (EIF) that now redirects (to Foundations): kept as the record's alias
+        document.meta["redirected_from"] = result.redirects[0]
+    return document
 
 
 def parse_page(
-    document: Document, *, kind: str | None = None, nlp: NlpSettings | None = None
+    document: Document,
+    *,
+    kind: str | None = None,
+    nlp: NlpSettings | None = None,
+    prefer: str | None = None,
+    boilerplate: frozenset[str] = frozenset(),
 ) -> ProgrammeRecord:
-    """Adapter plus the rules over the page's own fields (no network)."""
-    return extract_page_facts(parse_document(document, kind=kind), nlp)
+    """Adapter plus the rules over the page's own fields (no network). ``prefer`` is the
+    source's configured kind; ``boilerplate`` the site's repeated lines learnt in this run."""
+    record = parse_document(document, kind=kind, prefer=prefer, boilerplate=boilerplate)
+    return extract_page_facts(record, nlp)
 
 
 def resolve_records(
@@ -228,6 +240,7 @@ class RunState:
     discovery_errors: list[dict[str, Any]] = field(default_factory=list)
     http_stats: dict[str, Any] | None = None
     index_error: str | None = None
+    boilerplate: Boilerplate = field(default_factory=Boilerplate)
 
     @property
     def store(self) -> OutputStore:
@@ -327,7 +340,14 @@ def fetch_and_parse(
         outcome.status = "unchanged"
         return outcome
     try:
-        record = parse_page(document, kind=options.kind, nlp=options.nlp)
+        state.boilerplate.add(document.url, document)
+        record = parse_page(
+            document,
+            kind=options.kind,
+            nlp=options.nlp,
+            prefer=source.kind if source and source.kind != "auto" else None,
+            boilerplate=state.boilerplate.lines(document.url),
+        )
     except Exception as err:
         outcome.fail("parse", err)
         return outcome
@@ -466,6 +486,19 @@ def _coverage(records: list[ProgrammeRecord]) -> dict[str, Any]:
     }
 
 
+def _warning_counts(records: list[ProgrammeRecord]) -> dict[str, Any]:
+    """Record warnings of the run: total, by code, and how many records carry any."""
+    by_code: dict[str, int] = {}
+    for record in records:
+        for warning in record.warnings:
+            by_code[warning.code] = by_code.get(warning.code, 0) + 1
+    return {
+        "total": sum(by_code.values()),
+        "records": sum(1 for r in records if r.warnings),
+        "by_code": dict(sorted(by_code.items())),
+    }
+
+
 def build_report(state: RunState) -> dict[str, Any]:
     """The run report (``output/runs/<run-id>.json``)."""
     outcomes = state.outcomes
@@ -504,6 +537,7 @@ def build_report(state: RunState) -> dict[str, Any]:
         "errors": errors + state.discovery_errors,
         "resolution": {k: v for k, v in state.resolution.items() if k != "errors"},
         "coverage": _coverage(records),
+        "warnings": _warning_counts(records),
         "http": state.http_stats,
     }
 

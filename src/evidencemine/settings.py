@@ -98,6 +98,9 @@ class HttpSettings(_Section):
 
 
 class SourceSettings(_Section):
+    # the adapter preferred for this source's pages ("auto": detect); a page that plainly
+    # belongs to another registered kind (an old EIF address redirected to Foundations) is
+    # parsed by that kind's adapter
     kind: str = "eif-guidebook"
     index_url: str = ""
     sitemap_url: str = ""
@@ -126,7 +129,15 @@ def _default_sources() -> dict[str, SourceSettings]:
             sitemap_url="",
             allowed_hosts=["guidebook.eif.org.uk", "foundations.org.uk"],
             requests_per_second=1,
-        )
+        ),
+        "foundations_guidebook": SourceSettings(
+            kind="foundations-guidebook",
+            index_url="https://foundations.org.uk/toolkit/guidebook",
+            sitemap_url="",
+            allowed_hosts=["foundations.org.uk"],
+            requests_per_second=1,
+            programme_path_pattern="/toolkit/guidebook/",
+        ),
     }
 
 

@@ -122,13 +122,25 @@ def detect_kind(document: Document) -> str:
 
 
 def parse_document(
-    document: Document, *, kind: str | None = None, boilerplate: Iterable[str] = ()
+    document: Document,
+    *,
+    kind: str | None = None,
+    prefer: str | None = None,
+    boilerplate: Iterable[str] = (),
 ) -> ProgrammeRecord:
     """Parse a loaded page into a programme record; ``kind`` forces an adapter ("auto"/None
-    detects). Chrome (and the site's ``boilerplate`` lines, when known) is removed first."""
+    detects). ``prefer`` (a configured source's kind) wins detection whenever its adapter
+    accepts the page and no other adapter is plainly surer of it. Chrome (and the site's
+    ``boilerplate`` lines, when known) is removed first."""
     document = _clean(document, boilerplate)
     if kind in (None, "auto"):
         kind = detect_kind(document)
+        if prefer and prefer != kind:
+            preferred = adapter_for(prefer, source=document.origin)
+            best = adapter_for(kind, source=document.origin)
+            score = preferred.detect(document)
+            if score >= MIN_SCORE and score >= best.detect(document) - 0.1:
+                kind = preferred.kind
     else:
         refuse_non_programme(document)  # a forced kind does not make a help page a programme
     return adapter_for(kind, source=document.origin).parse(document)

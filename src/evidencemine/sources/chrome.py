@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from evidencemine.documents.model import Block, BlockKind, Document
-from evidencemine.sources.labels import document_lines, norm, vocabulary
+from evidencemine.sources.labels import document_lines, is_label_line, norm, vocabulary
 
 
 def is_chrome(text: str, boilerplate: Iterable[str] = ()) -> bool:
@@ -53,7 +53,7 @@ def _title_like(text: str) -> bool:
         0 < len(words) <= 14
         and not text.rstrip().endswith((".", ":", ";", ","))
         and vocabulary().field_of(text.rstrip(":")) is None
-        and vocabulary().pattern.match(text) is None
+        and not is_label_line(text)
         and text[:1].isalnum()
     )
 
@@ -150,8 +150,24 @@ class Boilerplate:
             return frozenset()
         floor = max(2, int(pages * self.share + 0.999))
         return frozenset(
-            line for line, count in self._lines[host].items() if line and count >= floor
+            line
+            for line, count in self._lines[host].items()
+            if count >= floor and _may_be_boilerplate(line)
         )
+
+
+def _may_be_boilerplate(line: str) -> bool:
+    """Lines every page of a site shares but that are content, never boilerplate: labels and
+    section headings ("Evidence rating"), outcome domains, short values ("2") and sentences
+    with numbers (the "Level 3 indicates ..." explanations the ratings are read from)."""
+    vocab = vocabulary()
+    return (
+        len(line.split()) >= 3
+        and not re.search(r"\d", line)
+        and vocab.pattern.match(line) is None
+        and line.rstrip(":").strip() not in vocab.headings
+        and line not in vocab.domains
+    )
 
 
 def _host(url: str | None) -> str:

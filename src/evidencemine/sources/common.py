@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from evidencemine.documents.model import Document
 from evidencemine.models import Programme, ProgrammeRecord, Review, SourceInfo, Study
@@ -41,7 +41,7 @@ def slugify(text: str) -> str:
 def slug_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    path = urlsplit(url).path.rstrip("/")
+    path = unquote(urlsplit(url).path).rstrip("/")
     last = path.rsplit("/", 1)[-1]
     last = re.sub(r"\.(html?|php|aspx?|pdf|txt)$", "", last, flags=re.I)
     return slugify(last) if last else None
@@ -99,10 +99,22 @@ class PageMeta:
 
 
 def build_record(
-    document: Document, meta: PageMeta, kind: str, programme: Programme, studies: list[Study]
+    document: Document,
+    meta: PageMeta,
+    kind: str,
+    programme: Programme,
+    studies: list[Study],
+    *,
+    id_kind: str | None = None,
 ) -> ProgrammeRecord:
-    """The record of a parsed page: id and slug from the URL (else the name), source info."""
-    slug = slug_from_url(meta.url) or slugify(programme.name)
+    """The record of a parsed page: id and slug from the URL (else the name), source info.
+
+    A page reached through a redirect (an old EIF address now served by Foundations) keeps
+    the id of its first address, which is kept as an alias: one programme, one record id
+    across the move. ``id_kind`` is the id's namespace when it differs from the page's kind.
+    """
+    redirected = document.meta.get("redirected_from")
+    slug = slug_from_url(redirected or meta.url) or slugify(programme.name)
     source = SourceInfo(
         url=meta.url,
         path=document.path,
@@ -114,6 +126,12 @@ def build_record(
         updated=meta.updated,
         review=meta.review,
     )
+    if redirected and redirected != meta.url:
+        source.aliases = [redirected]
     return ProgrammeRecord(
-        id=f"{kind}/{slug}", slug=slug, source=source, programme=programme, studies=studies
+        id=f"{id_kind or kind}/{slug}",
+        slug=slug,
+        source=source,
+        programme=programme,
+        studies=studies,
     )

@@ -19,13 +19,13 @@ from evidencemine.documents.model import Block, BlockKind, Document
 from evidencemine.errors import ParseError
 from evidencemine.models import (
     Contact,
-    RecordWarning,
     CostRating,
     EvidenceRating,
     Programme,
     ProgrammeOutcome,
     ProgrammeRecord,
     Ratings,
+    RecordWarning,
     Reference,
     Study,
     StudyDesign,
@@ -51,7 +51,7 @@ from evidencemine.sources.guidebook_lines import (
     section_lines,
     split_age_groups,
 )
-from evidencemine.sources.labels import document_lines, read_pairs, vocabulary
+from evidencemine.sources.labels import document_lines, is_label_line, read_pairs, vocabulary
 from evidencemine.sources.sections import (
     Section,
     drop_chrome,
@@ -150,11 +150,17 @@ def detect(document: Document) -> float:
         p.value and parse_evidence_value(p.value)
         for p in read_pairs(lines, fields={"evidence_rating", "cost_rating"})
     )
+    foundations = {"population characteristics as evaluated", "model characteristics"}
+    if not anchor and (foundations & line_keys or "foundations.org.uk/toolkit/guidebook/" in url):
+        return 0.0  # the Foundations layout: its own adapter
     if re.search(r"guidebook\.eif\.org\.uk/programmes?/", url, re.I):
         return 1.0 if anchor or rated else 0.3
-    if re.search(r"foundations\.org\.uk/.*programme", url, re.I) and (anchor or rated):
+    if re.search(r"foundations\.org\.uk/(?!toolkit/guidebook/).*programme", url, re.I) and (
+        anchor or rated
+    ):
         return 1.0
     keys = {norm(b.label if b.kind is BlockKind.LABEL_VALUE else b.text) for b in document.blocks}
+    keys |= line_keys | {norm(p.label) for p in read_pairs(lines)}
     markers = {
         "evidence rating",
         "cost rating",
@@ -484,7 +490,9 @@ class _EifParser:
             ratings.evidence is None or (read.evidence.plus and not ratings.evidence.plus)
         ):
             ratings.evidence = read.evidence
-        if read.cost is not None and (ratings.cost is None or ratings.cost.level == read.cost.level):
+        if read.cost is not None and (
+            ratings.cost is None or ratings.cost.level == read.cost.level
+        ):
             if ratings.cost is None:
                 ratings.cost_text = None
             ratings.cost = read.cost
@@ -505,7 +513,9 @@ class _EifParser:
         chars = programme.characteristics
         if not chars.age_groups:
             chars.age_groups = [
-                g for t in section_lines(self.lines, "Who is it for?") for g in split_age_groups(t)
+                g
+                for t in section_lines(self.lines, "Who is it for?")
+                for g in split_age_groups(t)
                 if not t.endswith(":")
             ]
 
@@ -515,7 +525,7 @@ def _acceptable_title(text: str) -> bool:
     return (
         bool(text.strip())
         and not is_heading_word(text, vocab)
-        and vocab.pattern.match(text) is None
+        and not is_label_line(text, vocab)
         and not is_chrome(text)
     )
 

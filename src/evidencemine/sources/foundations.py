@@ -34,9 +34,17 @@ from evidencemine.sources.guidebook_lines import (
     read_ratings,
     split_values,
 )
-from evidencemine.sources.labels import Line, document_lines, first_value, norm, read_pairs, vocabulary
+from evidencemine.sources.labels import (
+    Line,
+    document_lines,
+    first_value,
+    norm,
+    read_pairs,
+    vocabulary,
+)
 
 KIND = "foundations-guidebook"
+ID_KIND = "eif-guidebook"
 _URL = re.compile(r"foundations\.org\.uk/toolkit/guidebook/[^/?#]+", re.I)
 ANCHORS = ("population characteristics as evaluated", "model characteristics")
 _DELIVERY_WORDS = frozenset({"group", "individual", "home", "group individual", "online"})
@@ -105,8 +113,7 @@ def parse_foundations_page(document: Document) -> ProgrammeRecord:
         (
             i
             for i, ln in enumerate(lines)
-            if i >= start
-            and (is_heading_word(ln.text, vocab) or vocab.pattern.match(ln.text))
+            if i >= start and (is_heading_word(ln.text, vocab) or vocab.pattern.match(ln.text))
         ),
         len(lines),
     )
@@ -180,7 +187,9 @@ def parse_foundations_page(document: Document) -> ProgrammeRecord:
 
     if (pair := first_value(pairs, "published")) and pair.value:
         meta.published = month_date(pair.value) or meta.published
-    record = build_record(document, meta, KIND, programme, [])
+    # the Foundations guidebook is the EIF guidebook moved: its programmes keep the
+    # eif-guidebook id namespace, so one programme has one record id across the move
+    record = build_record(document, meta, KIND, programme, [], id_kind=ID_KIND)
     if (pair := first_value(pairs, "last_reviewed")) and pair.value:
         record.source.last_reviewed = month_date(pair.value)
         record.source.updated = record.source.updated or record.source.last_reviewed

@@ -24,7 +24,15 @@ from evidencemine.models import (
 )
 from evidencemine.sources.chrome import is_chrome, slug_agrees
 from evidencemine.sources.common import month_date
-from evidencemine.sources.labels import Line, Pair, Vocabulary, norm, read_pairs, vocabulary
+from evidencemine.sources.labels import (
+    Line,
+    Pair,
+    Vocabulary,
+    is_label_line,
+    norm,
+    read_pairs,
+    vocabulary,
+)
 
 _TERMINAL = (".", ":", ";", ",", "?", "!")
 
@@ -50,7 +58,7 @@ def _title_like(text: str, vocab: Vocabulary) -> bool:
         and not text.rstrip().endswith(_TERMINAL)
         and text[:1].isalnum()
         and not is_heading_word(text, vocab)
-        and vocab.pattern.match(text) is None
+        and not is_label_line(text, vocab)
         and not is_chrome(text)
     )
 
@@ -90,8 +98,12 @@ def name_from_sentences(lines: Sequence[Line], url: str | None) -> str | None:
 
 # ratings --------------------------------------------------------------------------------
 
-_RATING_VALUE = re.compile(r"^(?:level\s*)?(?P<level>[1-4])\s*(?P<plus>\+|plus)?(?![\d.])", re.I)
-_RATING_IN_NAME = re.compile(r"(?:^|[-_ ])(?P<level>[1-4])(?:[-_ ]?(?P<plus>plus|\+))?(?:$|[-_ ])", re.I)
+_RATING_VALUE = re.compile(
+    r"^(?:level\s*)?(?P<level>[1-4])\s*(?P<plus>\+|plus)?(?![\d.])(?!\s*(?:[-–—]|to)\s*\d)", re.I
+)
+_RATING_IN_NAME = re.compile(
+    r"(?:^|[-_ ])(?P<level>[1-4])(?:[-_ ]?(?P<plus>plus|\+))?(?:$|[-_ ])", re.I
+)
 _NL2 = re.compile(r"^(?:nl\s*2|not level 2)\b", re.I)
 _LEVEL_SENTENCE = re.compile(r"\bLevel (?P<level>[1-4]) indicates\b")
 _COST_SENTENCE = re.compile(r"\bA rating of (?P<level>[1-5]) indicates that a programme has a\b")
@@ -106,7 +118,8 @@ def parse_evidence_value(value: str) -> EvidenceRating | None:
         return EvidenceRating(label=f"{level}{'+' if plus else ''}", level=level, plus=plus)
     if _NL2.match(text):
         return EvidenceRating(label="NL2", not_level_2=True)
-    if len(text.split()) <= 2 and (match := _RATING_IN_NAME.search(text)):
+    named = len(text.split()) <= 2 and re.search(r"[a-z]", text, re.I)  # an image file name
+    if named and (match := _RATING_IN_NAME.search(text)):
         level, plus = int(match["level"]), bool(match["plus"])
         return EvidenceRating(label=f"{level}{'+' if plus else ''}", level=level, plus=plus)
     return None
@@ -138,20 +151,20 @@ def cost_band(text: str) -> CostBand | None:
     band: CostBand | None = None
     if match := _BAND_RANGE.search(text):
         band = CostBand(
-            currency=_CURRENCY[match[1]],  # type: ignore[arg-type]
+            currency=_CURRENCY[match[1]],
             min=amount(match[2]),
             max=amount(match[3]),
             text=match[0].strip(),
         )
     elif match := _BAND_LESS.search(text):
         band = CostBand(
-            currency=_CURRENCY[match[1]],  # type: ignore[arg-type]
+            currency=_CURRENCY[match[1]],
             max=amount(match[2]),
             text=match[0].strip(),
         )
     elif match := _BAND_MORE.search(text):
         band = CostBand(
-            currency=_CURRENCY[match[1]],  # type: ignore[arg-type]
+            currency=_CURRENCY[match[1]],
             min=amount(match[2]),
             text=match[0].strip(),
         )
@@ -204,8 +217,8 @@ def read_ratings(lines: Sequence[Line], pairs: Sequence[Pair]) -> RatingsRead:
     for pair in cost_pairs:
         if not pair.value:
             continue
-        if rating := parse_cost_value(pair.value):
-            out.cost = rating
+        if cost := parse_cost_value(pair.value):
+            out.cost = cost
             break
         if norm(pair.value).split()[:1] in (["na"], ["n/a"], ["not"]):
             out.cost_text = pair.value.split()[0] if len(pair.value.split()) > 3 else pair.value
@@ -325,9 +338,9 @@ def read_outcomes(
         if (is_heading_word(text, vocab) and key != "child outcomes") or is_chrome(text):
             break
         verb_led = bool(_OUTCOME_VERB.match(re.sub(r"^[-•*·▪]\s+", "", text)))
-        if line.kind == "heading" and (opener.kind != "heading" or line.depth <= opener.depth):
-            if key not in vocab.domains and not verb_led:
-                break
+        same_level = opener.kind != "heading" or line.depth <= opener.depth
+        if line.kind == "heading" and same_level and key not in vocab.domains and not verb_led:
+            break
         body = re.sub(r"^[-•*·▪]\s+", "", text)
         label = norm(body.split(":", 1)[0]) if ":" in body else ""
         if label in ("statement", "score", "timeframe", "time frame") and current is not None:
@@ -346,7 +359,9 @@ def read_outcomes(
         if _FAMILY.search(text):
             out.has_family_outcomes = True
             continue
-        if match := re.match(r"^this programme can affect outcomes for children in (.+?)\.?$", text, re.I):
+        if match := re.match(
+            r"^this programme can affect outcomes for children in (.+?)\.?$", text, re.I
+        ):
             out.irish_area = match[1].strip()
             continue
         if _LEAD_IN.match(text) or text.endswith(":"):
@@ -392,7 +407,9 @@ def read_outcomes(
 # facets ------------------------------------------------------------------------------------
 
 
-def section_lines(lines: Sequence[Line], heading: str, vocab: Vocabulary | None = None) -> list[str]:
+def section_lines(
+    lines: Sequence[Line], heading: str, vocab: Vocabulary | None = None
+) -> list[str]:
     """The lines under ``heading`` up to the next section heading, bullets unmarked."""
     vocab = vocab or vocabulary()
     start = index_of(lines, heading)

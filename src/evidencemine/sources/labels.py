@@ -229,6 +229,12 @@ def _line_pairs(line: Line, vocab: Vocabulary) -> list[tuple[str, str, str, bool
     return pairs
 
 
+def is_label_line(text: str, vocab: Vocabulary | None = None) -> bool:
+    """True when the line reads as one or more label/value pairs ("Evidence rating: 2",
+    "Setting:"), not as a title or prose that merely starts with a label word."""
+    return _line_pairs(Line(text, 0), vocab or vocabulary()) is not None
+
+
 def read_pairs(
     lines: list[Line], vocab: Vocabulary | None = None, fields: set[str] | None = None
 ) -> list[Pair]:
@@ -271,6 +277,7 @@ __all__ = [
     "Vocabulary",
     "document_lines",
     "first_value",
+    "is_label_line",
     "norm",
     "read_pairs",
     "vocabulary",

@@ -96,10 +96,18 @@ def parse_mirror_page(document: Document) -> ProgrammeRecord:
 
     chars = programme.characteristics
     who = section_lines(lines, "Who is it for?", vocab)
-    chars.age_groups = [g for text in who if not _intro(text) for g in split_age_groups(text, vocab)]
-    chars.delivery_models = [t for t in section_lines(lines, "How is it delivered?", vocab) if not _intro(t)]
-    chars.settings = [t for t in section_lines(lines, "Where is it delivered?", vocab) if not _intro(t)]
-    chars.targeting = [t for t in section_lines(lines, "How is it targeted?", vocab) if not _intro(t)]
+    chars.age_groups = [
+        g for text in who if not _intro(text) for g in split_age_groups(text, vocab)
+    ]
+    chars.delivery_models = [
+        t for t in section_lines(lines, "How is it delivered?", vocab) if not _intro(t)
+    ]
+    chars.settings = [
+        t for t in section_lines(lines, "Where is it delivered?", vocab) if not _intro(t)
+    ]
+    chars.targeting = [
+        t for t in section_lines(lines, "How is it targeted?", vocab) if not _intro(t)
+    ]
     implemented = [
         t for t in section_lines(lines, "Where has it been implemented?", vocab) if not _intro(t)
     ]
@@ -111,10 +119,9 @@ def parse_mirror_page(document: Document) -> ProgrammeRecord:
             programme.sections.append(KeptSection(heading=heading, text="\n".join(body)))
 
     record = build_record(document, meta, KIND, programme, [])
-    if choice.slug_agrees is not True:
-        # the hub's slugs name other programmes or web addresses: the id comes from the name
-        record.slug = slugify(choice.name)
-        record.id = f"{KIND}/{record.slug}"
+    # the hub's slugs can name other programmes or web addresses: the id comes from the name
+    record.slug = slugify(choice.name)
+    record.id = f"{KIND}/{record.slug}"
     reviews = read_reviews(pairs)
     if reviews:
         record.source.reviews = reviews
@@ -124,4 +131,6 @@ def parse_mirror_page(document: Document) -> ProgrammeRecord:
 
 
 def _intro(text: str) -> bool:
-    return text.rstrip().endswith(":") or bool(re.match(r"^the best available evidence", text, re.I))
+    return text.rstrip().endswith(":") or bool(
+        re.match(r"^the best available evidence", text, re.I)
+    )
