@@ -10,7 +10,7 @@ import pytest
 from evidencemine.documents import LoadContext, load_document
 from evidencemine.errors import ValidationFailure
 from evidencemine.models import ProgrammeRecord
-from evidencemine.output import OutputStore, to_json, validate_output
+from evidencemine.output import OutputStore, schema_errors, to_json, validate_output
 from evidencemine.sources import parse_document
 from evidencemine_demo.sample_site import render_programme_html, sample_programme
 
@@ -112,3 +112,27 @@ def test_unreadable_previous_record_is_treated_as_absent(
     assert store.read_record(record.id) is None
     store.write_record(record)  # the next good record replaces it
     assert store.read_record(record.id) == record
+
+
+def test_record_of_schema_1_1_0_is_read_and_validates(tmp_path: Path) -> None:
+    store = OutputStore(tmp_path)
+    record = _record(2)
+    path = store.write_record(record)
+    data = json.loads(path.read_text("utf-8"))
+    data["schema_version"] = "1.1.0"  # written before warnings, statements and badges
+    del data["warnings"]
+    for key in ("reviews", "last_reviewed", "aliases"):
+        del data["source"][key]
+    for key in ("uk_available", "uk_tested", "population_evaluated", "model_characteristics"):
+        del data["programme"][key]
+    for outcome in data["programme"]["child_outcomes"]:
+        del outcome["statements"]
+    if data["programme"]["ratings"]["cost"]:
+        del data["programme"]["ratings"]["cost"]["band"]
+    path.write_text(json.dumps(data), "utf-8")
+    read = store.read_record(record.id)
+    assert read is not None and read.schema_version == "1.2.0"
+    assert read.warnings == [] and read.source.aliases == []
+    assert schema_errors(read.model_dump(mode="json")) == []  # upgraded, it validates
+    store.write_record(read)  # and rewriting it gives a current record on disk
+    assert [p for p in validate_output(tmp_path) if "index.json" not in p] == []
