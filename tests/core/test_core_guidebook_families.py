@@ -17,12 +17,12 @@ import pytest
 from evidencemine.cli import main
 from evidencemine.documents import LoadContext, load_document
 from evidencemine.errors import ParseError, UnknownKindError
-from evidencemine.localserver import LocalServer, Reply, Request
 from evidencemine.models import ProgrammeRecord
 from evidencemine.output import schema_errors
 from evidencemine.pipeline import RunOptions, ingest
 from evidencemine.settings import Settings
 from evidencemine.sources import parse_document
+from evidencemine_demo.localserver import LocalServer, Reply, Request
 
 PAGES = Path(__file__).parent / "pages"
 EIF = "https://guidebook.eif.org.uk/programme/"

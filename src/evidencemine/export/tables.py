@@ -289,6 +289,30 @@ PROGRAMMES = Table(
             "evaluated in the UK (null: not stated)",
             "programme.uk_evaluated",
         ),
+        C("uk_available", "bool", '"UK available" badge shown', "programme.uk_available"),
+        C("uk_tested", "bool", '"UK tested" badge shown', "programme.uk_tested"),
+        C(
+            "population_evaluated",
+            "json",
+            "population as evaluated: `{ages, age_min_years, age_max_years, level_of_need, "
+            "race_ethnicity}`",
+            "programme.population_evaluated",
+        ),
+        C(
+            "model_characteristics",
+            "json",
+            "model characteristics: `{delivery, setting, workforce}`",
+            "programme.model_characteristics",
+        ),
+        C(
+            "cost_band",
+            "json",
+            "unit cost band: `{currency, min, max, text, conversion_rate}`",
+            "programme.ratings.cost.band",
+        ),
+        C("reviews", "json", "every review listed: `[{name, date}]`", "source.reviews"),
+        C("last_reviewed", "str", "last reviewed (YYYY-MM)", "source.last_reviewed"),
+        C("aliases", "list[str]", "other URLs of the page (an old address)", "source.aliases"),
         C("delivery_sessions", "int", "number of sessions", "programme.delivery.sessions"),
         C(
             "delivery_session_hours_min",
