@@ -340,13 +340,14 @@ def fetch_and_parse(
         outcome.status = "unchanged"
         return outcome
     try:
+        # per-host boilerplate is learnt and reported, not applied: what a page's record says
+        # must not depend on which pages of its site were parsed before it (threads, Dask)
         state.boilerplate.add(document.url, document)
         record = parse_page(
             document,
             kind=options.kind,
             nlp=options.nlp,
             prefer=source.kind if source and source.kind != "auto" else None,
-            boilerplate=state.boilerplate.lines(document.url),
         )
     except Exception as err:
         outcome.fail("parse", err)
@@ -538,6 +539,7 @@ def build_report(state: RunState) -> dict[str, Any]:
         "resolution": {k: v for k, v in state.resolution.items() if k != "errors"},
         "coverage": _coverage(records),
         "warnings": _warning_counts(records),
+        "boilerplate": state.boilerplate.report(),
         "http": state.http_stats,
     }
 

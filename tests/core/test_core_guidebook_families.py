@@ -423,6 +423,7 @@ def test_run_report_counts_warnings(loopback_settings: Settings) -> None:
     path = PAGES / "foundations" / "fdn_no_alt.html"
     report = ingest([str(path)], loopback_settings, RunOptions(offline=True))
     assert report["warnings"] == {"total": 2, "records": 1, "by_code": {"value-not-read": 2}}
+    assert report["boilerplate"] == {}  # local files: no host to learn from
 
 
 def test_source_kind_is_preferred_when_its_adapter_accepts_the_page() -> None:

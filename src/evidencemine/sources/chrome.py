@@ -4,10 +4,12 @@ Chrome is what a site prints around the content: skip links (even doubled on one
 menus, breadcrumbs, cookie banners, logos, "Document Actions", "Show Menu", "You are here:",
 help links ("What does the evidence rating mean?") and an empty "Review:". The wordings are data
 (``[chrome]`` in ``evidencemine/data/labels.toml``). Per-site boilerplate (lines that repeat on
-most pages of one host in a run) is learnt by :class:`Boilerplate`, which the pipeline feeds.
+most pages of one host in a run) is learnt by :class:`Boilerplate`, which the pipeline feeds and
+reports; :func:`strip_chrome` removes the lines it is given (the pipeline does not apply what it
+learns mid-run, so a record never depends on the order its site's pages were parsed in).
 
 Public API: ``is_chrome(text)``, ``strip_chrome(document, boilerplate=())``,
-``Boilerplate`` (``add(url, document)``, ``lines(url)``), ``NameChoice`` and
+``Boilerplate`` (``add(url, document)``, ``lines(url)``, ``report()``), ``NameChoice`` and
 ``choose_name(candidates, url)``.
 """
 
@@ -155,6 +157,15 @@ class Boilerplate:
             if count >= floor and _may_be_boilerplate(line)
         )
 
+    def report(self) -> dict[str, list[str]]:
+        """Host → its boilerplate lines (hosts seen on enough pages only)."""
+        out: dict[str, list[str]] = {}
+        for host in sorted(self._pages):
+            lines = self.lines(f"https://{host}/")
+            if lines:
+                out[host] = sorted(lines)
+        return out
+
 
 def _may_be_boilerplate(line: str) -> bool:
     """Lines every page of a site shares but that are content, never boilerplate: labels and
@@ -196,7 +207,7 @@ def url_slug_words(url: str | None) -> str:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in norm(text.replace("-", " ")).split() if len(w) > 2 or w.isdigit()}
+    return {w for w in norm(text).replace("-", " ").split() if len(w) > 2 or w.isdigit()}
 
 
 def slug_agrees(name: str, url: str | None) -> bool | None:
