@@ -206,8 +206,9 @@ def test_boilerplate_lines_given_to_strip_chrome_are_removed() -> None:
     document = _text("A Scheme\n\nCall our helpline today\n\nThe scheme runs weekly groups.\n")
     kept = [b.text for b in strip_chrome(document, ["Call our helpline today"]).blocks]
     assert kept == ["A Scheme", "The scheme runs weekly groups."]
-    tracker = Boilerplate(min_pages=1, share=1.0)
+    tracker = Boilerplate(min_pages=2, share=1.0)
     tracker.add("https://site.example/a", document)
+    tracker.add("https://site.example/b", document)
     assert tracker.report() == {
         "site.example": ["call our helpline today", "the scheme runs weekly groups"]
     }
