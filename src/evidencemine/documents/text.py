@@ -148,7 +148,7 @@ def _plain_text_headings(blocks: list[Block]) -> list[Block]:
                 block = Block(BlockKind.HEADING, block.text, level=2, links=block.links)
         elif (
             block.kind is BlockKind.PARAGRAPH
-            and one_line
+            and not block.lines
             and long_next
             and _is_short_heading(block.text)
         ):
