@@ -551,11 +551,6 @@ OUTCOMES = Table(
         C("domain", "str", "outcome domain (the heading it is listed under)"),
         C("studies", "list[int]", "numbers of the supporting studies"),
         C("study_labels", "list[str]", 'supporting studies as printed ("1", "2a")'),
-        C(
-            "statements",
-            "json",
-            "statements of effect (EIF 2019+): `[{text, score, score_text, timeframe, studies}]`",
-        ),
         D(
             "study_keys",
             "list[str]",
