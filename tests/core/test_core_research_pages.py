@@ -397,3 +397,21 @@ def test_html_title_names_a_page_whose_body_opens_with_prose() -> None:
     record = parse_document(document)
     assert record.programme.name == "Word Builders"
     assert record.programme.funders == ["Early Words Trust"]
+
+
+def test_a_research_page_with_question_headings_naming_the_guidebook_is_not_a_help_page() -> None:
+    page = (
+        "Calm Start: a trial for families with toddlers\n\n"
+        "Why did we do this research?\n\n"
+        "Tantrums are common, and the EIF Guidebook lists few programmes for this age group.\n\n"
+        "How did we do it?\n\n"
+        "We invited 200 families to take part and randomly allocated them to two groups.\n\n"
+        "What did we find?\n\n"
+        "Children in the programme group had fewer behaviour problems a year later.\n"
+    )
+    document = load_document(page.encode(), LoadContext(path="calm-start.txt"))
+    assert classify.refusal(document) is None
+    assert detect_kind(document) == "research-project"
+    assert (
+        parse_document(document).programme.name == "Calm Start: a trial for families with toddlers"
+    )

@@ -145,7 +145,8 @@ def _help_page(document: Document, lines: list[Line]) -> str | None:
         line for line in lines if _QUESTION.search(line.text) and len(line.text.split()) <= 16
     ]
     titled = next((line.text for line in lines[:6] if norm(line.text) in rules.help_titles), None)
-    if titled or len(questions) >= rules.min_questions:
+    opens_with_question = bool(questions) and questions[0] is lines[0]
+    if titled or (opens_with_question and len(questions) >= rules.min_questions):
         what = f"'{titled}'" if titled else f"{len(questions)} questions as headings"
         return (
             f"a help page of the guidebook ({what}), not a programme page: "

@@ -711,9 +711,14 @@ def detect(document: Document) -> float:
         score += 0.15
     if _STUDY_REF.search(text):
         score += 0.2
+    first = next((line.text for line in lines if line.text.strip()), "")
+    if re.search(r"\b(?:trial|study|evaluation|project)\b", first, re.I) and len(first) < 200:
+        score += 0.1  # the title names a study
     if _STUDY_CONDUCT.search(text):
         score += 0.15
-    if re.search(r"\b(?:randomi[sz]ed|controlled trial|pilot|evaluation|cohort)\b", text, re.I):
+    if re.search(
+        r"\b(?:randomi[sz]ed|randomly|controlled trial|pilot|evaluation|cohort)\b", text, re.I
+    ):
         score += 0.1
     if _funders([text]) or _team_from_text([text]):
         score += 0.15
