@@ -31,3 +31,19 @@ def _total(text: str) -> int | None:
 )
 def test_sample_size_traps(text: str, total: int | None) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("Two-hundred seventy-eight patients were enrolled.", 278),
+        (
+            "Of 159 patients approached, 150 (94.3%) agreed to randomisation; 77 were "
+            "randomised to A and 73 to B.",
+            150,
+        ),
+        ("We enrolled 91 patients (drug A 47 patients, drug B 44 patients).", 91),
+    ],
+)
+def test_sample_size_words_consent_and_arms(text: str, total: int) -> None:
+    assert _total(text) == total

@@ -34,7 +34,8 @@ _VERB_COUNT_RE = re.compile(
     rf"(?<![\w.,/=-])(?P<n>{NUMBER})\s+(?:\([^)]{{0,30}}\)\s+)?(?:[\w-]+\s+(?:and\s+)?)?"
     r"(?:were|was|had)?\s*"
     r"(?:randomly\s+|successfully\s+|subsequently\s+)?(?P<verb>randomi[sz]ed|allocated|assigned|"
-    r"enrolled|recruited|completed|analy[sz]ed|retained|participated|took part|provided)",
+    r"enrolled|recruited|completed|analy[sz]ed|retained|participated|took part|provided|"
+    r"agreed to (?:be randomi[sz]ed|randomi[sz]ation|participate)|consented)",
     re.IGNORECASE,
 )
 # Plain twins of the case-insensitive patterns, for the case-folded text (``TextView.folded``).
@@ -53,6 +54,8 @@ _COUNT_VERB_STEMS = (
     "participated",
     "took part",
     "provided",
+    "agreed to",
+    "consented",
 )
 _ARM_LABEL_STOP = frozenset(
     [
@@ -160,6 +163,8 @@ _PLANNED_RE = re.compile(
     r"would (?:be )?(?:need|require)|power(?:ed)?|sample size of|up to)\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
+_IN_BRACKETS_RE = re.compile(r"\([^()]*$")
+_PERCENT_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%")
 _DENOMINATOR_RE = re.compile(
     r"\d[\d,]*\s+(?:\([^()]{0,12}\)\s+)?(?:out\s+)?of\s+(?:the\s+|all\s+)?$", re.IGNORECASE
 )
@@ -359,9 +364,11 @@ def _unit_candidates(view: TextView) -> list[Candidate]:
         if value is None or value < 2 or value > 1_000_000 or raw.lower() == "one":
             continue
         unit = _unit_after(view, m.end())  # decides most numbers, so it goes before the prefix
-        if not isinstance(unit, tuple) or _skip_number(view, m.start(), value, raw):
+        if not isinstance(unit, tuple):
             continue
         name, kind, end = unit
+        if _skip_number(view, m.start(), value, raw):
+            continue
         cand = Candidate(value, m.start(), end, name, kind, "sample-count-unit")
         cand.subgroups = _subgroups(view, end)
         if raw[0].isalpha() and value < 10:
@@ -489,6 +496,10 @@ def _score(view: TextView, cand: Candidate) -> None:
         cand.score -= 3  # "planned to enrol 816 patients": a target, not the sample
     if _DENOMINATOR_RE.search(source, max(sentence.start, cand.start - 30), cand.start):
         cand.score -= 3  # "31 of 322 eligible women": the 31 took part
+    if _IN_BRACKETS_RE.search(source, max(sentence.start, cand.start - 40), cand.start):
+        cand.score -= 1  # "91 patients (PC 47 patients, EP 44 patients)": an arm
+    if _PERCENT_AFTER_RE.match(source, cand.end):
+        cand.score -= 1  # "260 patients (29.5%) in the ... group": a share of the sample
     if cand.rule == "sample-count-verb" and analysed and not enrol:
         cand.role = "analysed"
 
