@@ -133,6 +133,11 @@ def test_wheel_installed_outside_the_checkout_runs_every_command(tmp_path: Path)
     assert "counts:" in demo
     assert "valid" in _run([str(tool), "validate", "demo-out"], cwd=work, env=env)
     assert len(list((work / "demo-out" / "programmes").rglob("*.json"))) >= 8
+    # the report's templates and assets, and the exports, come with the wheel
+    assert (work / "demo-out" / "report" / "static" / "report.js").is_file()
+    assert "Programme evidence" in (work / "demo-out" / "report" / "index.html").read_text()
+    _run([str(tool), "export", "demo-out", "--format", "csv", "--quiet"], cwd=work, env=env)
+    assert (work / "demo-out" / "export" / "csv" / "programmes.csv").is_file()
 
     help_text = _run([str(tool), "serve", "--help"], cwd=work, env=env)
     assert "--deployments" in help_text

@@ -219,3 +219,15 @@ def test_flows_reingest_failure_keeps_the_last_good_record(
     assert report["counts"]["failed"] == 1 and report["programmes"][0]["status"] == "failed"
     assert record_texts(out) == before
     assert any((out / "rejected").iterdir())
+
+
+def test_flows_pipeline_report_site_that_cannot_be_built_fails_only_its_task(
+    flow_settings: Settings,
+) -> None:
+    output = Path(flow_settings.output.dir)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "report").write_text("a file where the site folder goes")
+    flow_run_id, state, report = run_pipeline_flow(flow_settings, only_changed=False)
+    assert state.is_completed()
+    assert report["counts"]["written"] == 6 and list((output / "programmes").rglob("*.json"))
+    assert task_runs_of(flow_run_id)["build the HTML evidence report"].state.is_failed()

@@ -283,7 +283,7 @@ def finish_pages(
     records = extract_all(records, runners, state.options.nlp, state.settings.runner.chunk_size)
     write(quote(state), quote(records))
     report = report_run(quote(state), quote(client))
-    build_site(report)
+    build_site(report, return_state=True)  # a failed report shows as its task; records stand
     return report
 
 
