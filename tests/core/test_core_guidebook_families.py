@@ -439,3 +439,13 @@ def test_source_kind_is_preferred_when_its_adapter_accepts_the_page() -> None:
     assert parse_document(foundations, prefer="eif-guidebook").source.kind == (
         "foundations-guidebook"
     )
+
+
+def test_eif_text_render_facets_are_read_from_lines() -> None:
+    programme = parse("eif/eif_2016_digits.txt", EIF + "x").programme
+    chars = programme.characteristics
+    assert chars.age_groups == ["Preschool", "Primary school"]
+    assert (chars.delivery_models, chars.settings) == (["Group"], ["Primary school", "Library"])
+    assert chars.targeting == ["Targeted selective"]
+    assert programme.implemented_in == ["England", "Scotland"] and programme.countries == ["GB"]
+    assert not {"Group", "Library"} & {s.heading for s in programme.sections}

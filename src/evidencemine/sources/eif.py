@@ -516,8 +516,35 @@ class _EifParser:
                 g
                 for t in section_lines(self.lines, "Who is it for?")
                 for g in split_age_groups(t)
-                if not t.endswith(":")
+                if not _facet_intro(t)
             ]
+        # a text render keeps the facets as plain lines with dash bullets
+        for heading, field in (
+            ("How is it delivered?", "delivery_models"),
+            ("Where is it delivered?", "settings"),
+            ("How is it targeted?", "targeting"),
+        ):
+            if not getattr(chars, field):
+                items = [t for t in section_lines(self.lines, heading) if not _facet_intro(t)]
+                setattr(chars, field, [t for t in items if not is_absent(t)])
+        if not programme.implemented_in:
+            places = [
+                t
+                for t in section_lines(self.lines, "Where has it been implemented?")
+                if not _facet_intro(t)
+            ]
+            programme.implemented_in = places
+            programme.countries = country_codes(", ".join(places))
+        # a text render's one-item bullet lists read as headings: not sections of their own
+        taken = {*chars.age_groups, *chars.delivery_models, *chars.settings, *chars.targeting}
+        taken |= set(programme.implemented_in)
+        programme.sections = [k for k in programme.sections if k.heading not in taken]
+
+
+def _facet_intro(text: str) -> bool:
+    return text.rstrip().endswith(":") or bool(
+        re.match(r"^(the best available evidence|the evidence we rely on)", text, re.I)
+    )
 
 
 def _acceptable_title(text: str) -> bool:

@@ -316,6 +316,29 @@ def _studies(text: str) -> tuple[list[int], list[str]]:
     return list(dict.fromkeys(int(n) for n, _ in refs)), [f"{n}{x.lower()}" for n, x in refs]
 
 
+_NESTED_BULLET = re.compile(r"\s+[•◦▪]\s+")
+_JOINED_PARTS = re.compile(
+    r"(?<![-–—|:(])\s+(?=based on:?\s+stud)|\s+(?=-\s+(?:statement|score|timeframe|time frame):)",
+    re.I,
+)
+
+
+def _explode(line: Line) -> list[Line]:
+    """One line that a renderer joined (a PDF paragraph, a text copy without line breaks)
+    back into its parts: "Domain • Outcome • Outcome" (nested bullets) and "Outcome based on
+    study 2 - Statement: … - Score: 6 - Timeframe: …"."""
+    text = line.text.strip()
+    bullets = _NESTED_BULLET.split(text)
+    if len(bullets) > 1:
+        head = Line(bullets[0], line.index, "list_item", line.depth, line.links)
+        tail = [Line(b, line.index, "list_item", line.depth + 1, line.links) for b in bullets[1:]]
+        return [head, *tail]
+    parts = [p for p in _JOINED_PARTS.split(text) if p and p.strip()]
+    if len(parts) > 1:
+        return [Line(p.strip(), line.index, "paragraph", 0, line.links) for p in parts]
+    return [line]
+
+
 def read_outcomes(
     lines: Sequence[Line], start: int, vocab: Vocabulary | None = None
 ) -> OutcomesRead:
@@ -328,10 +351,10 @@ def read_outcomes(
     domain: str | None = None
     current: ProgrammeOutcome | None = None
     statement: OutcomeStatement | None = None
-    depths = [ln.depth for ln in lines[start + 1 :] if ln.kind == "list_item"]
-    top = min(depths) if depths else 0
     opener = lines[start]
-    rest = list(lines[start + 1 :])
+    rest = [part for line in lines[start + 1 :] for part in _explode(line)]
+    depths = [ln.depth for ln in rest if ln.kind == "list_item"]
+    top = min(depths) if depths else 0
     for n, line in enumerate(rest):
         text = line.text.strip()
         key = norm(text).rstrip(":").strip()
