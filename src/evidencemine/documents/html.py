@@ -12,10 +12,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
-from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.element import (
+    Comment,
+    Doctype,
+    NavigableString,
+    PageElement,
+    ProcessingInstruction,
+    Tag,
+)
 
 from evidencemine.documents.base import LoadContext, Loader
 from evidencemine.documents.inline import Run, paragraph_block, runs_to_blocks
@@ -142,20 +150,50 @@ class _Walker:
         href: str | None = None,
         stop_at_lists: bool = False,
     ) -> list[Run]:
-        """The inline runs of ``node``'s children."""
+        """The inline runs of ``node``'s children (an explicit stack, no recursion: nesting
+        depth costs no Python frames)."""
         out: list[Run] = []
-        for child in node.children:
+        stack: list[tuple[Iterator[PageElement], bool, bool, str | None]] = [
+            (iter(node.children), bold, italic, href)
+        ]
+        while stack:
+            children, b, i, h = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
             if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
                 continue
             if isinstance(child, NavigableString):
-                out.append(Run(str(child), bold, italic, href))
+                out.append(Run(str(child), b, i, h))
             elif isinstance(child, Tag) and not (
                 child.name in SKIP
                 or _hidden(child)
                 or (stop_at_lists and child.name in ("ul", "ol", "dl", "table"))
             ):
-                out.extend(self.tag_runs(child, bold, italic, href, stop_at_lists))
+                leaf = self._leaf_runs(child, b, i, h)
+                if leaf is not None:
+                    out.extend(leaf)
+                else:
+                    stack.append((iter(child.children), *self._emphasis(child, b, i, h)))
         return out
+
+    def _leaf_runs(self, tag: Tag, bold: bool, italic: bool, href: str | None) -> list[Run] | None:
+        if tag.name == "br":
+            return [Run(" ", line_break=True)]
+        if tag.name == "img":
+            return [Run(f" {_image_text(tag)} ", bold, italic, href)]
+        return None
+
+    def _emphasis(
+        self, tag: Tag, bold: bool, italic: bool, href: str | None
+    ) -> tuple[bool, bool, str | None]:
+        """Emphasis and link inside ``tag``."""
+        if tag.name == "a" and tag.get("href"):
+            target = str(tag["href"]).strip()
+            internal = target.lower().startswith(_NOT_LINKS)
+            href = None if internal else urljoin(self.base_url or "", target)
+        return bold or tag.name in BOLD, italic or tag.name in ITALIC, href
 
     def tag_runs(
         self,
@@ -166,22 +204,23 @@ class _Walker:
         stop_at_lists: bool = False,
     ) -> list[Run]:
         """The runs of one inline element, with its own emphasis and link applied."""
-        if tag.name == "br":
-            return [Run(" ", line_break=True)]
-        if tag.name == "img":
-            return [Run(f" {_image_text(tag)} ", bold, italic, href)]
-        if tag.name == "a" and tag.get("href"):
-            target = str(tag["href"]).strip()
-            internal = target.lower().startswith(_NOT_LINKS)
-            href = None if internal else urljoin(self.base_url or "", target)
-        return self.runs(
-            tag, bold or tag.name in BOLD, italic or tag.name in ITALIC, href, stop_at_lists
-        )
+        leaf = self._leaf_runs(tag, bold, italic, href)
+        if leaf is not None:
+            return leaf
+        return self.runs(tag, *self._emphasis(tag, bold, italic, href), stop_at_lists)
 
     # blocks ---------------------------------------------------------------------------------
     def walk(self, node: Tag) -> None:
-        pending: list[Run] = []
-        for child in node.children:
+        """Blocks of ``node``'s children, in order. Plain containers (div, section, ...) are
+        entered through an explicit stack, not recursion."""
+        stack: list[tuple[Iterator[PageElement], list[Run]]] = [(iter(node.children), [])]
+        while stack:
+            children, pending = stack[-1]
+            child = next(children, None)
+            if child is None:
+                self.flush(pending)
+                stack.pop()
+                continue
             if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
                 continue
             if isinstance(child, NavigableString):
@@ -189,7 +228,7 @@ class _Walker:
             elif isinstance(child, Tag) and _is_toggle(child):
                 # an accordion's toggle names the panel after it ("Study 1"): keep it, bold
                 self.flush(pending)
-                pending = []
+                stack[-1] = (children, [])
                 block = paragraph_block(self.runs(child, bold=True), BlockKind.PARAGRAPH)
                 if block:
                     self.blocks.append(block)
@@ -197,11 +236,20 @@ class _Walker:
                 continue
             elif child.name in BLOCKS or self._has_block(child):
                 self.flush(pending)
-                pending = []
-                self.block(child)
+                stack[-1] = (children, [])
+                if self._is_container(child):
+                    stack.append((iter(child.children), []))
+                else:
+                    self.block(child)
             else:
                 pending.extend(self.tag_runs(child))
-        self.flush(pending)
+
+    def _is_container(self, tag: Tag) -> bool:
+        """Whether :meth:`block` would just walk ``tag``'s children."""
+        name = tag.name
+        if name in HEADINGS or name in ("hr", "ul", "ol", "li", "dl", "table"):
+            return False
+        return not (name == "p" and not self._has_block(tag))
 
     def _has_block(self, tag: Tag) -> bool:
         # A plain walk: ``tag.find(list(BLOCKS))`` builds a bs4 filter on every call.
