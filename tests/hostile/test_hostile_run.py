@@ -266,3 +266,28 @@ def test_look_alike_cjk_and_empty_names_never_overwrite(tmp_path: Path) -> None:
     assert [p["status"] for p in report["programmes"]] == ["written"] * len(names)
     assert len(set(ids)) == len(names)
     assert len(list((tmp_path / "out" / "programmes").glob("*/*.json"))) == len(names)
+
+
+def test_a_run_that_reaches_nothing_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket as socket_module
+
+    from rawserver import RawServer
+
+    def not_found(conn: socket_module.socket, _: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+
+    with RawServer(not_found) as server:
+        config = tmp_path / "c.toml"
+        config.write_text(
+            f'[http]\ncache_dir = "{tmp_path / "cache"}"\nallow_private_hosts = true\n'
+            "retries = 0\n"
+            f'[sources.eif_guidebook]\nindex_url = "{server.base_url}/programmes"\n'
+            'allowed_hosts = ["127.0.0.1"]\nobey_robots = false\n'
+        )
+        code = main(["run", "--config", str(config), "--output", str(tmp_path / "out"), "--quiet"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "discover" in err
+    assert list((tmp_path / "out" / "runs").glob("*.json"))  # the report is still written
