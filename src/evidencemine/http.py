@@ -38,8 +38,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
+import heapq
 import ipaddress
+import itertools
 import logging
+import os
 import random
 import re
 import socket
@@ -349,6 +352,7 @@ class _Guard:
     pin: Callable[[str], str] | None = None  # host -> the address the policy approved
     connections: list[Any] = field(default_factory=list)  # to abort at the deadline
     expired: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
 
 
 _GUARD: contextvars.ContextVar[_Guard | None] = contextvars.ContextVar(
@@ -475,6 +479,47 @@ class _PinnedHTTPSPool(_TrackedPoolMixin, HTTPSConnectionPool):
     ConnectionCls = _PinnedHTTPSConnection
 
 
+class _Watchdog:
+    """One thread per process that aborts the requests whose total deadline has passed (a
+    heap of deadlines: no thread per request)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Guard]] = []
+        self._count = itertools.count()
+        self._pid = 0
+
+    def watch(self, guard: _Guard) -> None:
+        with self._cond:
+            if self._pid != os.getpid():  # first use, or a forked child: (re)start the thread
+                self._pid = os.getpid()
+                self._heap = []
+                threading.Thread(
+                    target=self._run, name="evidencemine-deadlines", daemon=True
+                ).start()
+            heapq.heappush(self._heap, (guard.read_deadline, next(self._count), guard))
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                deadline, _, guard = self._heap[0]
+                if guard.finished.is_set():
+                    heapq.heappop(self._heap)
+                    continue
+                wait = deadline - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap)
+            _abort(guard)
+
+
+_WATCHDOG = _Watchdog()
+
+
 def _abort(guard: _Guard) -> None:
     """The deadline passed: shut the request's sockets down (the blocked read returns)."""
     guard.expired.set()
@@ -519,9 +564,7 @@ class GuardedAdapter(HTTPAdapter):
         waited = self._client.limiter.acquire(host)
         self._client.stats.add("rate_limit_wait_s", waited)
         token = _GUARD.set(guard)
-        timer = threading.Timer(max(0.0, guard.read_deadline - time.monotonic()), _abort, (guard,))
-        timer.daemon = True
-        timer.start()
+        _WATCHDOG.watch(guard)
         try:
             response = super().send(
                 request, stream=True, timeout=timeout, verify=verify, cert=cert, proxies=proxies
@@ -545,7 +588,8 @@ class GuardedAdapter(HTTPAdapter):
                 ) from err
             raise
         finally:
-            timer.cancel()
+            guard.finished.set()
+            guard.connections.clear()  # the watchdog keeps the guard until its deadline
             _GUARD.reset(token)
         response.close()  # body consumed: hands the connection back to the pool
         self._count_download(response)
