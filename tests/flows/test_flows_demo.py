@@ -44,6 +44,10 @@ def test_prefect_demo_writes_valid_records_and_prints_the_summary(
     assert len([r for r in records if r.startswith("eif-guidebook/")]) == 8
     assert "research-project/parent-infant-therapy-trial" in records
     assert len(list((out / "runs").glob("*.json"))) == 2
+    # make demo builds the HTML report over both runs and prints where it is
+    site = out / "report" / "index.html"
+    assert f"report:      {site}" in printed
+    assert all(f'data-id="{r}"' in site.read_text("utf-8") for r in records)
 
 
 def test_library_demo_writes_the_same_records(demo_run: tuple[Path, str], tmp_path: Path) -> None:
