@@ -143,7 +143,11 @@ def test_http_rate_limit_spaces_requests(client: HttpClient, server: LocalServer
         client.get(server.url(f"/programme/{slug}"))
     times = [r.at for r in server.requests]
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    assert len(times) == 4 and min(gaps) >= 0.07  # 0.1 s apart; jitter allowed
+    # 0.1 s apart as sent; arrival stamps jitter on a busy machine, so the whole span is
+    # checked tightly and each gap loosely (unlimited, the gaps are about a millisecond).
+    assert len(times) == 4
+    assert times[-1] - times[0] >= 3 * 0.1 - 0.03
+    assert min(gaps) >= 0.04
     # cache hits take no rate-limit slot and reach no server
     for slug in slugs:
         assert client.get(server.url(f"/programme/{slug}")).from_cache
