@@ -13,10 +13,11 @@ are not used: the bare tokeniser handles them unrealistically fast. ``gold`` (or
 
 Fairness: both sides get the same texts, the same number of times, in the same process and run;
 each side's figure is its fastest of ``--repeat`` full passes, in process CPU time (the
-machine is shared: wall-clock ratios swung from 0.3 to 1.0 between runs). The extraction side is the public
-``extract_texts`` (``nlp.pipe``, all components, and the ``Extraction`` models), with nothing
-cached across texts or repeats except what spaCy itself caches (vocabulary, lexemes, tokeniser
-cache), which the bare tokeniser enjoys just the same. There is no per-text result cache.
+machine is shared: wall-clock ratios swung from 0.3 to 1.0 between runs). The extraction side
+is the public ``extract_texts`` (``nlp.pipe``, all components, and the ``Extraction``
+models), with nothing cached across texts or repeats except what spaCy itself caches
+(vocabulary, lexemes, tokeniser cache), which the bare tokeniser enjoys just the same. There
+is no per-text result cache.
 """
 
 from __future__ import annotations
