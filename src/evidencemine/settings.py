@@ -209,7 +209,7 @@ class LimitSettings(_Section):
 class RunnerSettings(_Section):
     task_runner: Literal["threads", "dask"] = "threads"
     max_workers: int = Field(default=4, ge=1, le=256)
-    chunk_size: int = Field(default=25, ge=1, le=100_000)
+    chunk_size: int = Field(default=100, ge=1, le=100_000)
     dask_address: str = ""
     dask_workers: int = Field(default=2, ge=1, le=256)
 

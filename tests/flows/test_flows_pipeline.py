@@ -96,7 +96,7 @@ def test_flows_pipeline_writes_records_and_fails_only_the_broken_pages(
     chunks = [
         run for name, run in runs.items() if re.fullmatch(r"fetch \d+/\d+ \(\d+ pages\)", name)
     ]
-    assert len(chunks) == flow_settings.runner.max_workers
+    assert len(chunks) == -(-8 // flow_settings.runner.chunk_size)
     assert all(run.state.is_completed() for run in chunks)
     written = servers.site_server.url("/programme/sample-programme-1")
     assert f"fetch {written}" not in runs

@@ -1,15 +1,17 @@
 """The guidebook pipeline flow: discover → fetch → parse → resolve → extract → write → report.
 
 Each task wraps one function of :mod:`evidencemine.pipeline`; with the decorators taken off
-this is the library's ``crawl()``. Fetching runs per page on threads in the flow's process
-(the HTTP client's rate limits and cache are shared); resolution is one batch for the whole
-run; extraction runs per chunk of records on the configured task runner (threads or Dask).
+this is the library's ``crawl()``. Fetching runs per chunk of pages (``runner.chunk_size``)
+on ``runner.max_workers`` threads in the flow's process (the HTTP client's rate limits and
+cache are shared); resolution is one batch for the whole run; extraction runs per chunk of
+records on the configured task runner (threads or Dask).
 
-A failing page fails its own task (``fetch <url>``), is reported and rejected, and the run
-goes on. Tasks retry only what retrying can fix: the HTTP layer already retries connection
-errors, 429 and 5xx, so a task retries once, later, and never for 4xx, parse or input errors.
+A page that fails in its chunk gets a task run of its own (``fetch <url>``), Failed, is
+reported and rejected, and the run goes on. Tasks retry only what retrying can fix: the HTTP
+layer already retries connection errors, 429 and 5xx, so a task retries once, later, and never
+for 4xx, parse or input errors.
 
-    .venv/bin/python flows/pipeline.py [--source NAME] [--limit N] [--all] [--output DIR]
+    .venv/bin/python flows/guidebook.py [--source NAME] [--limit N] [--all] [--output DIR]
 """
 
 from __future__ import annotations
@@ -123,9 +125,15 @@ class Opaque:
 
 @task(name="fetch and parse", cache_policy=NO_CACHE)
 def fetch_chunk(
-    pages: Opaque, client: HttpClient | None, state: RunState, known: dict[str, str]
+    pages: Opaque,
+    client: HttpClient | None,
+    state: RunState,
+    known: dict[str, str],
+    max_workers: int = 1,
 ) -> list[PageOutcome]:
-    return fetch_and_parse_many(pages.items, client, state, known, pages.sources)
+    return fetch_and_parse_many(
+        pages.items, client, state, known, pages.sources, max_workers=max_workers
+    )
 
 
 @task(name="fetch and parse one page", task_run_name="fetch {item}", **RETRYING)
@@ -207,27 +215,26 @@ def fetch_pages(
     sources: Sequence[SourceSettings | None],
     runners: TaskRunners,
 ) -> None:
-    """Fetch and parse the pages in chunks (one task each, ``runner.max_workers`` at a time:
-    the concurrency of the plain library calls; the client keeps the rate limits). A page that
-    fails gets a task run of its own (``fetch <url>``), Failed, and retried when transient;
-    its neighbours are not touched."""
+    """Fetch and parse the pages in chunks of ``runner.chunk_size`` (one task each, one after
+    another, each fetching ``runner.max_workers`` pages at a time: the concurrency of the plain
+    library calls; the client keeps the rate limits). A page that fails gets a task run of its
+    own (``fetch <url>``), Failed, and retried when transient; its neighbours are not
+    touched."""
     known = previous_hashes(state.store)
     runner = state.settings.runner
-    chunks = chunk_ranges(len(items), runner.chunk_size, runner.max_workers)
-    futures = [
-        runners.io.submit(
+    chunks = chunk_ranges(len(items), runner.chunk_size, 1)
+    outcomes: list[PageOutcome] = []
+    for n, r in enumerate(chunks, start=1):
+        future = runners.io.submit(
             fetch_chunk.with_options(task_run_name=f"fetch {n}/{len(chunks)} ({len(r)} pages)"),
             {
                 "pages": Opaque([items[i] for i in r], [sources[i] for i in r]),
                 "client": quote(client),
                 "state": quote(state),
                 "known": quote(known),
+                "max_workers": runner.max_workers,
             },
         )
-        for n, r in enumerate(chunks, start=1)
-    ]
-    outcomes: list[PageOutcome] = []
-    for future, r in zip(futures, chunks, strict=True):
         result = future.result(raise_on_failure=False)
         if isinstance(result, list):
             outcomes.extend(result)

@@ -6,7 +6,7 @@ changed: ``report["programmes"][0]["changes"]``. With the decorators taken off t
 library's ``ingest([url], settings)``.
 
     prefect deployment run 'reingest/manual' --param url=https://.../programme/some-programme
-    .venv/bin/python flows/reingest.py URL_OR_PATH [--output DIR] [--kind KIND]
+    .venv/bin/python flows/manual.py URL_OR_PATH [--output DIR] [--kind KIND]
 """
 
 from __future__ import annotations

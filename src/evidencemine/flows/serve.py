@@ -7,7 +7,7 @@
 The deployments (names, flows, parameters, cron and timezone) come from a ``prefect.yaml``
 (``--deployments FILE``; by default the one shipped in this package, which is the checkout's
 ``prefect.yaml``) so that ``prefect deploy`` and serving agree. An entrypoint names a flow by
-its function (``flows/pipeline.py:guidebook_pipeline``); serving runs the packaged flow of
+its function (``flows/guidebook.py:guidebook_pipeline``); serving runs the packaged flow of
 that name, so it works from an installed wheel. ``--cron`` / ``--timezone`` (or the variables
 ``EVIDENCEMINE_SCHEDULE_CRON`` / ``EVIDENCEMINE_SCHEDULE_TIMEZONE``) change the schedule of
 the scheduled deployment, and ``--config`` becomes every deployment's ``config`` parameter.
@@ -78,7 +78,7 @@ def read_deployments(path: Path = PREFECT_YAML) -> list[DeploymentSpec]:
 
 
 def load_flow(entrypoint: str) -> Flow[..., Any]:
-    """``flows/pipeline.py:guidebook_pipeline`` → the packaged flow of that name."""
+    """``flows/guidebook.py:guidebook_pipeline`` → the packaged flow of that name."""
     name = entrypoint.rpartition(":")[2]
     if name not in FLOWS:
         raise ValueError(f"{entrypoint}: no packaged flow named {name!r} ({', '.join(FLOWS)})")
