@@ -20,7 +20,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
+
+from evidencemine.models import SourceInfo
 
 ColumnType = Literal[
     "str", "int", "float", "bool", "datetime", "list[str]", "list[int]", "list[float]", "json"
@@ -186,6 +188,9 @@ def _evidence_columns(prefix: str, path: str, what: str) -> tuple[Column, ...]:
     )
 
 
+_SOURCE_KINDS = "one of " + ", ".join(
+    f"`{kind}`" for kind in get_args(SourceInfo.model_fields["kind"].annotation)
+)
 PROGRAMME_KEY = C("programme_id", "str", "the record id `<source kind>/<slug>` (the key)", "id")
 
 PROGRAMMES = Table(
@@ -201,7 +206,7 @@ PROGRAMMES = Table(
         C(
             "source_kind",
             "str",
-            "`eif-guidebook`, `research-project` or `study-paper`",
+            _SOURCE_KINDS,
             "source.kind",
         ),
         C("url", "str", "the page's URL", "source.url"),
