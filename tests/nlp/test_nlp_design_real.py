@@ -92,6 +92,53 @@ def _design(text: str) -> tuple[str | None, bool]:
             "Images were randomly assigned to two readers. Forty radiographs were scored.",
             ("other", False),
         ),
+        # a database search alone does not make a narrative or scoping review systematic
+        (
+            "Diet and mood in adolescents: a scoping review. We searched five electronic "
+            "databases for papers from 2000 to 2018.",
+            ("other", False),
+        ),
+        (
+            "Sleep and memory. This review aims to map how sleep loss harms recall. We searched "
+            "Medline for papers on sleep loss.",
+            ("other", False),
+        ),
+        (
+            "Sleep and memory: a systematic review. We searched Medline for papers on sleep loss.",
+            ("systematic-review", False),
+        ),
+        # a meta-analysis of the authors' own few experiments is no review
+        (
+            "Gratitude and effort. Four experiments and a mini meta-analysis show that grateful "
+            "students persist longer.",
+            (None, False),
+        ),
+        # the review as a topic, or the authors' earlier work, is a mention
+        (
+            "A corpus for automating the systematic review process. We built 2,000 labelled "
+            "records.",
+            (None, False),
+        ),
+        (
+            "Frailty after hip fracture. Background: Our meta-analysis indicated that age "
+            "predicts death. Methods: This prospective cohort study followed 800 patients.",
+            ("cohort", False),
+        ),
+        (
+            "Knee surgery in 60 adults. Earlier, a randomized trial showed that bracing helps. "
+            "We describe outcomes at our clinic.",
+            (None, False),
+        ),
+        # "were randomized" with no arms names a sample, not a trial
+        (
+            "Thyroid size in young adults. A total of 250 residents were randomized. This was "
+            "a cross-sectional study of thyroid volume.",
+            ("cross-sectional", False),
+        ),
+        (
+            "Zinc for colds. A total of 250 adults were randomized to zinc or placebo.",
+            ("rct", False),
+        ),
         # a correction notice is not a study
         ("Correction: Exercise for back pain: a randomised controlled trial.", (None, False)),
     ],

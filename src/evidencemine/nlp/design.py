@@ -11,7 +11,8 @@ Phrases inside a veto ("in randomized order", "randomly selected", "random-effec
 Among the study's own phrases the most specific design wins (a systematic review of RCTs is a
 review; an RCT with qualitative interviews is an RCT). A narrative paper (literature or
 scoping review, commentary, overview, case report, guideline) is ``other`` unless the text
-also names its own systematic review, meta-analysis or random assignment. Random assignment
+also names its own systematic review, meta-analysis or random assignment (a database search
+alone, "we searched", does not make it systematic). Random assignment
 of schools, classrooms or other clusters makes a cluster RCT; random assignment of animals
 (rats, mice, ...) is an animal experiment, ``other``. Protocols are flagged by their phrases
 or by future-tense methods ("will be randomised").
@@ -72,6 +73,12 @@ _NOTICE_RE = re.compile(
     re.IGNORECASE,
 )
 _OWN = frozenset(["this", "our", "present", "current", "we"])
+_TOPIC_NOUNS = frozenset(
+    ["process", "processes", "software", "automation", "authors", "teams", "tool", "tools"]
+)
+_REPORTING_VERBS = frozenset(
+    ["indicated", "showed", "shown", "suggested", "found", "demonstrated", "reported", "revealed"]
+)
 _REVIEWS = ("systematic-review", "meta-analysis")
 _RCTS = ("rct", "cluster-rct")
 
@@ -124,6 +131,12 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
     phrase = view.text[hit.start : hit.end].lower()
     if phrase in ("randomised", "randomized") and not _DESIGN_NOUNS & set(right[:6]):
         return True  # a bare "randomised" names a design only with its noun: "randomised ... trial"
+    if right and right[0] in _TOPIC_NOUNS:
+        return True  # "the systematic review process", "meta-analysis software": a topic
+    if right and right[0] in _REPORTING_VERBS and sentence.background:
+        return True  # "Our meta-analysis indicated that ...": earlier work in the background
+    if hit.kind == "assignment" and phrase.startswith(("were ", "was ")) and not right:
+        return True  # "321 subjects were randomized." names no arms: a sample, not a trial
     if hit.kind == "assignment" and _PLURAL_RE.fullmatch(left[-1] if left else ""):
         return True  # "most of the trials were randomised"
     reach = 3 if hit.kind == "assignment" else 1
@@ -229,7 +242,11 @@ def find_design(view: TextView) -> dict[str, Any] | None:
         best = (_RANK["other"], protocol_hit.start, protocol_hit, "other")
     _, _, hit, value = best
     narrative = [h for h in own if h.kind == "narrative"]
-    if narrative and value not in _REVIEWS and not any(h.kind == "assignment" for h in own):
+    # a database search alone ("we searched", "electronic databases") does not make a
+    # narrative or scoping review systematic: the review must name itself systematic
+    search_only = value in _REVIEWS and all(h.kind == "search" for h in own if h.value in _REVIEWS)
+    assigned = any(h.kind == "assignment" for h in own)
+    if narrative and (value not in _REVIEWS or search_only) and not assigned:
         hit, value = narrative[0], "other"
     protocol = protocol_hit is not None
     return {
