@@ -139,6 +139,17 @@ def _design(text: str) -> tuple[str | None, bool]:
             "Zinc for colds. A total of 250 adults were randomized to zinc or placebo.",
             ("rct", False),
         ),
+        # a consensus paper reports its literature review as one step
+        (
+            "Points to consider for tele-rehabilitation: an expert task force. A systematic "
+            "literature review was conducted to inform the panel.",
+            ("other", False),
+        ),
+        (
+            "Adherence to asthma guidelines in primary care. We conducted a systematic review "
+            "of 40 audits.",
+            ("systematic-review", False),
+        ),
         # a correction notice is not a study
         ("Correction: Exercise for back pain: a randomised controlled trial.", (None, False)),
     ],

@@ -73,6 +73,7 @@ _NOTICE_RE = re.compile(
     re.IGNORECASE,
 )
 _OWN = frozenset(["this", "our", "present", "current", "we"])
+_GUIDANCE_RE = re.compile(r"consensus|position|points-to-consider")
 _TOPIC_NOUNS = frozenset(
     ["process", "processes", "software", "automation", "authors", "teams", "tool", "tools"]
 )
@@ -248,6 +249,11 @@ def find_design(view: TextView) -> dict[str, Any] | None:
     assigned = any(h.kind == "assignment" for h in own)
     if narrative and (value not in _REVIEWS or search_only) and not assigned:
         hit, value = narrative[0], "other"
+    guidance = [h for h in narrative if h.sent == 0 and _GUIDANCE_RE.search(h.rule)]
+    if guidance and value in _REVIEWS and hit.sent != 0:
+        # a consensus or position paper (so named in its title) reports its literature
+        # review as one step: the paper is guidance, not a systematic review
+        hit, value = guidance[0], "other"
     protocol = protocol_hit is not None
     return {
         "value": value,
