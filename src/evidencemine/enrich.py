@@ -42,6 +42,7 @@ def _study_key(record: ProgrammeRecord, index: int) -> str:
 
 
 def _page_texts(record: ProgrammeRecord) -> list[tuple[str, str]]:
+    """The page's own short fields (sample, design label, outcome items)."""
     items: list[tuple[str, str]] = []
     for index, study in enumerate(record.studies):
         key = _study_key(record, index)
@@ -50,15 +51,25 @@ def _page_texts(record: ProgrammeRecord) -> list[tuple[str, str]]:
         if study.design and study.design.value == "other":
             items.append((f"{key}/design", study.design.label))
         items.extend((f"{key}/outcome-{n}", o.outcome) for n, o in enumerate(study.outcomes))
-    if record.source.kind == "research-project" and record.studies:
-        key = _study_key(record, 0)
-        items.append((f"{key}/title", record.programme.name))
-        if record.programme.summary:
-            items.append((f"{key}/summary", record.programme.summary))
     return items
 
 
-def _run_texts(items: list[tuple[str, str]], nlp: NlpSettings | None) -> list[Extraction]:
+def _study_texts(record: ProgrammeRecord) -> list[tuple[str, str]]:
+    """A research-project page's title and summary: scraped study text, which may carry the
+    page's chrome (a banner, authors and affiliations, copyright, keywords, similar
+    articles), so it is cleaned before extraction."""
+    if record.source.kind != "research-project" or not record.studies:
+        return []
+    key = _study_key(record, 0)
+    items = [(f"{key}/title", record.programme.name)]
+    if record.programme.summary:
+        items.append((f"{key}/summary", record.programme.summary))
+    return items
+
+
+def _run_texts(
+    items: list[tuple[str, str]], nlp: NlpSettings | None, *, clean: bool = False
+) -> list[Extraction]:
     if not items:
         return []
     nlp = nlp or NlpSettings()
@@ -67,14 +78,19 @@ def _run_texts(items: list[tuple[str, str]], nlp: NlpSettings | None) -> list[Ex
         batch_size=nlp.batch_size,
         n_process=nlp.n_process,
         patterns_dir=nlp.patterns_dir,
+        clean=clean,
         max_chars=nlp.max_text_chars,
     )
 
 
 def extract_page_facts(record: ProgrammeRecord, nlp: NlpSettings | None = None) -> ProgrammeRecord:
-    """Run the rules over the page's own fields; nothing here uses the network."""
+    """Run the rules over the page's own fields; nothing here uses the network. Scraped
+    study text (a research-project summary, a study paper's abstract and methods) is first
+    reduced to the study's own text (:mod:`evidencemine.nlp.clean`); evidence offsets still
+    index the record's field as scraped."""
     record = record.model_copy(deep=True)
     results = {e.source: e for e in _run_texts(_page_texts(record), nlp)}
+    results.update((e.source, e) for e in _run_texts(_study_texts(record), nlp, clean=True))
     for index, study in enumerate(record.studies):
         key = _study_key(record, index)
         _apply_page_fields(study, key, results)
@@ -96,7 +112,7 @@ def _apply_paper(record: ProgrammeRecord, study: Study, key: str, nlp: NlpSettin
     found = extract_paper(
         paper,
         lambda text, source: extract_text(
-            text, source=source, patterns_dir=patterns_dir, max_chars=cap
+            text, source=source, patterns_dir=patterns_dir, clean=True, max_chars=cap
         ),
     )
     if found is None:

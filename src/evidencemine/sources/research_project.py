@@ -603,9 +603,16 @@ class _ProjectParser:
             )
 
     def _summary(self, read: _Read, programme: Programme) -> None:
-        labelled = [e.text() for e in read.values("summary") if e.text() and not _absent(e.text())]
+        # one line per paragraph, so the page's chrome can be told from its study text
+        # (:mod:`evidencemine.nlp.clean`, run before extraction)
+        labelled = [
+            text
+            for e in read.values("summary")
+            if e.text() and not _absent(e.text())
+            for text in e.texts()
+        ]
         if labelled:
-            programme.summary = " ".join(labelled)
+            programme.summary = "\n".join(labelled)
             return
         free = [
             line.text
@@ -613,7 +620,7 @@ class _ProjectParser:
             if len(line.text.split()) >= 8 and not _is_reference(line.text)
         ]
         if free:
-            programme.summary = " ".join(free[:8])
+            programme.summary = "\n".join(free[:8])
 
     def _team(self, read: _Read, programme: Programme) -> None:
         for entry in read.entries:
