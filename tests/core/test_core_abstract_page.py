@@ -104,6 +104,8 @@ def _spans(record: ProgrammeRecord) -> list[tuple[str, Evidence]]:
 def test_scraped_page_countries_are_the_study_sites_only(page: str, kind: str) -> None:
     record = _parse(page, f"{kind}.html")
     assert record.source.kind == kind
+    # the page's top heading, not the banner, a badge or the journal line above it
+    assert record.programme.name.startswith("Cash transfers and school attendance")
     (study,) = record.studies
     assert study.countries == ["MW"]  # not US (banner, printer), CA, AU (affiliations) ...
     assert study.design is not None and study.design.value == "cluster-rct"

@@ -287,6 +287,7 @@ def _read(lines: list[Line]) -> _Read:
 # Title
 
 
+_TITLE_WINDOW = 20  # lines searched for a top-level heading
 _SITE_PREFIX = re.compile(r"^(?P<site>[^:]{3,80}?)\s*:(?P<rest>\S.*)$")
 
 
@@ -298,8 +299,22 @@ def _title(lines: list[Line]) -> tuple[str, int, int] | None:
     values = {
         (p.line.index, p.line.text) for p in read_pairs(lines, vocab) if not p.same_line and p.value
     }
+    # a page marked up with a top-level heading names itself there: the lines above it are
+    # banners, badges and journal lines, not the title
+    start = next(
+        (
+            index
+            for index, line in enumerate(lines[:_TITLE_WINDOW])
+            if line.kind == "heading"
+            and line.depth == 1
+            and not vocab.field_of(line.text)
+            and not vocab.pattern.match(line.text)
+            and not _is_prose(line.text.strip())
+        ),
+        0,
+    )
     after_label = False
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[start:], start):
         if vocab.field_of(line.text) or vocab.pattern.match(line.text):
             after_label = (line.index, line.text) in values
             continue
