@@ -75,16 +75,8 @@ def test_pdf_load_path_reports_bad_pdf_by_file_name(tmp_path: Path) -> None:
         load_path(target)
 
 
-def _pipeline() -> object:
-    try:
-        from evidencemine import pipeline
-    except ImportError as err:  # the pipeline depends on modules other sessions are writing
-        pytest.skip(f"evidencemine.pipeline is not importable yet: {err}")
-    return pipeline
-
-
 def test_pdf_batch_goes_on_past_bad_pdfs_and_writes_nothing_for_them(tmp_path: Path) -> None:
-    pipeline = _pipeline()
+    from evidencemine import pipeline
     from evidencemine.settings import Settings
 
     inputs = {
@@ -97,10 +89,10 @@ def test_pdf_batch_goes_on_past_bad_pdfs_and_writes_nothing_for_them(tmp_path: P
         (tmp_path / name).write_bytes(data)
     settings = Settings()
     settings.output.dir = str(tmp_path / "out")
-    report = pipeline.ingest(  # type: ignore[attr-defined]
+    report = pipeline.ingest(
         [str(tmp_path / name) for name in inputs],
         settings,
-        pipeline.RunOptions(offline=True),  # type: ignore[attr-defined]
+        pipeline.RunOptions(offline=True),
     )
     written = sorted(p.name for p in (tmp_path / "out" / "programmes").rglob("*.json"))
     assert written == ["toddler-talk-time.json"]
@@ -118,12 +110,9 @@ def test_pdf_cli_parse_reads_a_pdf_by_content(
 
     target = tmp_path / "programme-download"  # no .pdf ending
     target.write_bytes(markdown_pdf(GUIDEBOOK_PAGE))
-    try:
-        from evidencemine.cli import main
+    from evidencemine.cli import main
 
-        status = main(["parse", str(target)])
-    except ImportError as err:  # the CLI imports modules other sessions are still writing
-        pytest.skip(f"evidencemine.cli is not usable yet: {err}")
+    status = main(["parse", str(target)])
     assert status == 0
     record = json.loads(capsys.readouterr().out)
     assert record["programme"]["name"] == "Toddler Talk Time"

@@ -11,15 +11,12 @@ import pytest
 from pdf_fixtures import GUIDEBOOK_PAGE, markdown_html, markdown_pdf
 
 from evidencemine.documents import LoadContext, load_document
+from evidencemine.sources import parse_document
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_a4d4c1a7dfc6b4f0.txt"
 
 
 def parse(data: bytes, path: str) -> Any:
-    try:
-        from evidencemine.sources import parse_document
-    except ImportError as err:
-        pytest.skip(f"the page adapters (evidencemine.sources) are not importable yet: {err}")
     return parse_document(load_document(data, LoadContext(path=path)))
 
 
