@@ -169,9 +169,9 @@ def steady_state(
     servers: Servers, scenario: Scenario, repeats: int, work: Path
 ) -> tuple[float, float]:
     """Median wall time of (plain crawl, Prefect flow); interleaved, after one warm-up each."""
-    from evidencemine.flows.pipeline import guidebook_pipeline
     from evidencemine.pipeline import crawl
     from evidencemine.report import build_report
+    from evidencemine_flows.pipeline import guidebook_pipeline
 
     def plain(settings: Settings) -> dict[str, Any]:
         # the same library calls as the flow: the crawl, then the HTML evidence report
@@ -211,7 +211,7 @@ sys.path.insert(0, {repo!r})
 from benchmarks.bench_flows import bench_settings
 settings = bench_settings({site!r}, {api!r}, __import__("pathlib").Path({work!r}))
 if {use_prefect!r}:
-    from evidencemine.flows.pipeline import guidebook_pipeline
+    from evidencemine_flows.pipeline import guidebook_pipeline
     guidebook_pipeline(settings=settings.model_dump(mode="json"), only_changed=False, limit=1)
 else:
     from evidencemine.pipeline import crawl

@@ -1,14 +1,14 @@
 """Entry point of the ``guidebook-pipeline`` flow (prefect.yaml's ``weekly`` deployment); the
-flow itself is :func:`evidencemine.flows.pipeline.guidebook_pipeline`.
+flow itself is :func:`evidencemine_flows.pipeline.guidebook_pipeline`.
 
     .venv/bin/python flows/guidebook.py [--source NAME] [--limit N] [--all] [--output DIR]
 """
 
-from evidencemine.flows import apply_prefect_defaults
+from evidencemine_flows import apply_prefect_defaults
 
 apply_prefect_defaults()  # an entry point: offline Prefect defaults before Prefect loads
 
-from evidencemine.flows.pipeline import guidebook_pipeline, main  # noqa: E402
+from evidencemine_flows.pipeline import guidebook_pipeline, main  # noqa: E402
 
 __all__ = ["guidebook_pipeline"]
 

@@ -192,7 +192,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run ``python -m evidencemine.flows.serve`` in a child process of its own session (the
+    """Run ``python -m evidencemine_flows.serve`` in a child process of its own session (the
     library stays free of Prefect). SIGTERM and SIGINT are passed on to the child; when it
     ends, or does not end within ``SERVE_GRACE_S`` of a signal, whatever it started (flow runs
     and their workers) is stopped with it."""
@@ -207,11 +207,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if getattr(args, name, None) is not None
         for part in (f"--{name}", str(getattr(args, name)))
     ] + (["--ephemeral"] if getattr(args, "ephemeral", False) else [])
-    from evidencemine.flows import apply_prefect_defaults
+    from evidencemine_flows import apply_prefect_defaults
 
     environ = dict(os.environ)
     apply_prefect_defaults(environ)
-    return run_child([sys.executable, "-m", "evidencemine.flows.serve", *options], environ)
+    return run_child([sys.executable, "-m", "evidencemine_flows.serve", *options], environ)
 
 
 SERVE_GRACE_S = 30.0
@@ -350,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the Prefect deployments of prefect.yaml (needs the flows extra)",
         description="Serve the scheduled pipeline and the manual re-ingestion deployments "
-        "against the Prefect server in PREFECT_API_URL (runs evidencemine.flows.serve in a "
+        "against the Prefect server in PREFECT_API_URL (runs evidencemine_flows.serve in a "
         "child process; SIGTERM and SIGINT stop it and every flow run it started).",
     )
     p.add_argument("--config", help="evidencemine TOML given to every flow run")

@@ -14,16 +14,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from evidencemine.flows import apply_prefect_defaults
+from evidencemine_flows import apply_prefect_defaults
 
 if __name__ == "__main__":
     apply_prefect_defaults()  # an entry point: offline Prefect defaults before Prefect loads
 
-from evidencemine.flows.pipeline import guidebook_pipeline
-from evidencemine.flows.reingest import reingest
-from evidencemine.flows.run_report import report_path
 from evidencemine.settings import load_settings
 from evidencemine_demo.demo import PROJECT_PAGE, demo_servers, summary_table
+from evidencemine_flows.pipeline import guidebook_pipeline
+from evidencemine_flows.reingest import reingest
+from evidencemine_flows.run_report import report_path
 
 
 def main(argv: Sequence[str] | None = None) -> int:

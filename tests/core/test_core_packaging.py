@@ -26,15 +26,14 @@ SRC = REPO / "src"
 
 
 def test_library_imports_neither_prefect_nor_the_demo(fresh_python: Callable[..., str]) -> None:
-    """Every module of ``evidencemine`` outside ``evidencemine.flows`` imports without
-    loading Prefect or ``evidencemine_demo``; importing ``evidencemine.flows`` itself loads
+    """Every module of ``evidencemine`` (the library) imports without loading Prefect or
+    ``evidencemine_demo``; importing ``evidencemine_flows`` (a package of its own) loads
     no Prefect and changes no environment variable."""
     code = """
 import os, pkgutil, importlib, sys, json
 before = dict(os.environ)
-import evidencemine, evidencemine.flows
-names = [m.name for m in pkgutil.walk_packages(evidencemine.__path__, "evidencemine.")
-         if not m.name.startswith("evidencemine.flows.")]
+import evidencemine, evidencemine_flows
+names = [m.name for m in pkgutil.walk_packages(evidencemine.__path__, "evidencemine.")]
 for name in names:
     importlib.import_module(name)
 print(json.dumps({"modules": names, "loaded": sorted(m for m in sys.modules
@@ -99,7 +98,7 @@ def test_wheel_installed_outside_the_checkout_runs_every_command(tmp_path: Path)
     work.mkdir()
     where = _run(
         [str(python), "-c",
-         "import evidencemine, evidencemine_demo, evidencemine.flows.pipeline as p; "
+         "import evidencemine, evidencemine_demo, evidencemine_flows.pipeline as p; "
          "print(evidencemine.__file__); print(evidencemine_demo.__file__); print(p.__file__)"],
         cwd=work, env=env,
     )  # fmt: skip

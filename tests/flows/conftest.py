@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from evidencemine.flows import apply_prefect_defaults
+from evidencemine_flows import apply_prefect_defaults
 
 apply_prefect_defaults()  # the flows' offline Prefect defaults, before Prefect is imported
 

@@ -19,8 +19,8 @@ from flows_site import flow_servers
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-from evidencemine.flows.pipeline import guidebook_pipeline
 from evidencemine.settings import Settings
+from evidencemine_flows.pipeline import guidebook_pipeline
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -24,12 +24,12 @@ from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
 from prefect.states import State
 
-from evidencemine.flows.pipeline import guidebook_pipeline
-from evidencemine.flows.reingest import ReingestFailedError, reingest
-from evidencemine.flows.run_report import report_path
 from evidencemine.output import OutputStore
 from evidencemine.settings import Settings
 from evidencemine_demo.sample_site import render_programme_html, sample_programme
+from evidencemine_flows.pipeline import guidebook_pipeline
+from evidencemine_flows.reingest import ReingestFailedError, reingest
+from evidencemine_flows.run_report import report_path
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

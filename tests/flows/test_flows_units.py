@@ -15,7 +15,8 @@ from evidencemine.errors import (
     PolicyError,
     UnknownKindError,
 )
-from evidencemine.flows.pipeline import (
+from evidencemine.pipeline import PageOutcome
+from evidencemine_flows.pipeline import (
     RETRYING,
     PageFailedError,
     fetch_page,
@@ -23,10 +24,9 @@ from evidencemine.flows.pipeline import (
     resolve,
     retry_transient,
 )
-from evidencemine.flows.run_report import report_markdown, report_path
-from evidencemine.flows.runners import run_settings
-from evidencemine.flows.serve import read_deployments
-from evidencemine.pipeline import PageOutcome
+from evidencemine_flows.run_report import report_markdown, report_path
+from evidencemine_flows.runners import run_settings
+from evidencemine_flows.serve import read_deployments
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -121,16 +121,16 @@ def test_flows_prefect_yaml_entrypoints_load_the_packaged_flows_as_prefect_deplo
     checkout's."""
     from prefect.flows import load_flow_from_entrypoint
 
-    from evidencemine.flows.pipeline import guidebook_pipeline
-    from evidencemine.flows.reingest import reingest
-    from evidencemine.flows.serve import PREFECT_YAML
+    from evidencemine_flows.pipeline import guidebook_pipeline
+    from evidencemine_flows.reingest import reingest
+    from evidencemine_flows.serve import PREFECT_YAML
 
     monkeypatch.chdir(REPO)
     specs = {spec.name: spec for spec in read_deployments(REPO / "prefect.yaml")}
     loaded = {name: load_flow_from_entrypoint(spec.entrypoint) for name, spec in specs.items()}
     assert loaded["weekly"].name == guidebook_pipeline.name == "guidebook-pipeline"
     assert loaded["manual"].name == reingest.name == "reingest"
-    assert loaded["weekly"].fn.__module__ == "evidencemine.flows.pipeline"
+    assert loaded["weekly"].fn.__module__ == "evidencemine_flows.pipeline"
     assert PREFECT_YAML.read_bytes() == (REPO / "prefect.yaml").read_bytes()
     for name in ("guidebook.py", "manual.py"):
         assert "sys.path" not in (REPO / "flows" / name).read_text("utf-8")

@@ -7,9 +7,9 @@ without internet: no analytics or telemetry, a start-up timeout long enough for 
 ephemeral server on a slow machine, and the ``evidencemine`` logger in the run logs. Values
 already in the environment win.
 
-- :mod:`evidencemine.flows.pipeline`: ``guidebook-pipeline`` (the scheduled crawl).
-- :mod:`evidencemine.flows.reingest`: ``reingest`` (one URL or path by hand).
-- :mod:`evidencemine.flows.serve`: serve the deployments of a ``prefect.yaml``.
+- :mod:`evidencemine_flows.pipeline`: ``guidebook-pipeline`` (the scheduled crawl).
+- :mod:`evidencemine_flows.reingest`: ``reingest`` (one URL or path by hand).
+- :mod:`evidencemine_flows.serve`: serve the deployments of a ``prefect.yaml``.
 """
 
 from __future__ import annotations

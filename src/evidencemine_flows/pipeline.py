@@ -30,8 +30,6 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from evidencemine.errors import is_transient as library_is_transient
-from evidencemine.flows.run_report import publish_report, publish_site
-from evidencemine.flows.runners import TaskRunners, run_settings, task_runners
 from evidencemine.models import ProgrammeRecord
 from evidencemine.pipeline import (
     PageOutcome,
@@ -51,6 +49,8 @@ from evidencemine.pipeline import (
     write_outcomes,
 )
 from evidencemine.settings import NlpSettings, Settings, SourceSettings
+from evidencemine_flows.run_report import publish_report, publish_site
+from evidencemine_flows.runners import TaskRunners, run_settings, task_runners
 
 if TYPE_CHECKING:
     from evidencemine.http import HttpClient

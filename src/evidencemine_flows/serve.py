@@ -2,7 +2,7 @@
 
     prefect server start                                    # another terminal
     evidencemine serve [--config FILE] [--cron "0 3 * * 1"] [--timezone Europe/London]
-    python -m evidencemine.flows.serve [same options]       # what `evidencemine serve` runs
+    python -m evidencemine_flows.serve [same options]       # what `evidencemine serve` runs
 
 The deployments (names, flows, parameters, cron and timezone) come from a ``prefect.yaml``
 (``--deployments FILE``; by default the one shipped in this package, which is the checkout's
@@ -34,15 +34,15 @@ from prefect.types.entrypoint import EntrypointType
 from pydantic import ValidationError
 
 from evidencemine.errors import EvidenceMineError
-from evidencemine.flows import apply_prefect_defaults
 from evidencemine.settings import load_settings
+from evidencemine_flows import apply_prefect_defaults
 
 PREFECT_YAML = Path(__file__).resolve().with_name("prefect.yaml")
 FLOWS = {
-    "guidebook_pipeline": "evidencemine.flows.pipeline",
-    "reingest": "evidencemine.flows.reingest",
+    "guidebook_pipeline": "evidencemine_flows.pipeline",
+    "reingest": "evidencemine_flows.reingest",
 }
-log = logging.getLogger("evidencemine.flows.serve")
+log = logging.getLogger("evidencemine_flows.serve")
 
 
 @dataclass(frozen=True, slots=True)

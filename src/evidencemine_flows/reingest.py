@@ -16,10 +16,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
-from evidencemine.flows.pipeline import FLOW_LOCK_WAIT_S, api_url, fetch_pages, finish_pages
-from evidencemine.flows.runners import run_settings, task_runners
 from evidencemine.pipeline import RunOptions, is_url, report_failed, run_client, start_run
 from evidencemine.settings import Settings
+from evidencemine_flows.pipeline import FLOW_LOCK_WAIT_S, api_url, fetch_pages, finish_pages
+from evidencemine_flows.runners import run_settings, task_runners
 
 
 def reingest_run_name() -> str:
