@@ -147,3 +147,89 @@ def test_cli_extract_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert [c["code"] for c in result["countries"]] == ["GH"]
     evidence = result["countries"][0]["evidence"]
     assert PAGE_HTML[evidence["start"] : evidence["end"]] == "Ghana"
+
+
+PUBLISHER_TEXT = """Your privacy, your choice
+We use cookies on this site and share some data with partners in Canada to improve it.
+Accept all cookies
+Skip to main page content
+Home
+Scandinavian Journal of Family Studies
+Published: 3 May 2016
+Group parenting classes for fathers in Ghana: a cluster randomised trial
+Kofi Mensah, Georgia Holland
+Scandinavian Journal of Family Studies volume 12, pages 40–52 (2016)
+812 Accesses
+Abstract
+We randomised 24 villages in Ghana to parenting classes or a waiting list.
+This is a preview of subscription content, log in to check access.
+Access this article
+Price includes VAT (Germany)
+Authors and Affiliations
+School of Social Work, University of Leeds, Leeds, UK
+"""
+
+
+def test_publisher_page_chrome_and_title() -> None:
+    text = clean_study_text(PUBLISHER_TEXT).text
+    assert text.startswith("Group parenting classes for fathers in Ghana")
+    assert "24 villages in Ghana" in text
+    for dropped in ("Canada", "Germany", "Leeds", "Scandinavian", "Holland", "Accesses"):
+        assert dropped not in text, dropped
+    found = extract_text(PUBLISHER_TEXT, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["GH"]
+
+
+GOV_BANNER_TEXT = """An official website of the United States government
+A .gov website belongs to an official government organization in the United States.
+A lock ( ) or https:// means you've safely connected to the .gov website. Share sensitive information only on official, secure websites.
+Randomized Controlled Trial
+Dev Sci. 2019 May;22(3):e12790. doi: 10.1111/desc.00001.
+Singing with infants in day care: a randomised trial in Finland
+Aino Virtanen 1, Jordan Lee 2, Chad Brown 2
+Affiliations
+1 Department of Music Education, University of Oulu, Oulu, Finland.
+2 Department of Psychology, Ohio State University, Columbus, OH, USA.
+Abstract
+Forty day-care groups took part.
+"""
+
+
+def test_gov_banner_explanations_are_chrome() -> None:
+    text = clean_study_text(GOV_BANNER_TEXT).text
+    assert text.startswith("Singing with infants in day care")
+    assert "United States" not in text and "USA" not in text
+    found = extract_text(GOV_BANNER_TEXT, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["FI"]
+
+
+def test_page_heading_is_the_title() -> None:
+    page = (
+        "<html><body><p>Research that makes a difference to families across Europe and "
+        "beyond, every single week</p><p>Original article</p>"
+        "<h1>Text reminders and vaccination of toddlers in Uruguay</h1>"
+        "<p>Ana Silva, Juan Perez</p><h2>Abstract</h2><p>We sent reminders to 300 parents.</p>"
+        "</body></html>"
+    )
+    text = clean_study_text(page).text
+    assert text.startswith("Text reminders and vaccination of toddlers in Uruguay")
+    assert "Europe" not in text and "Ana Silva" not in text
+
+
+def test_abstract_without_heading_after_affiliations() -> None:
+    page = (
+        "Skip to main content\n"
+        "Home visits by nurses for first-time mothers in Brazil\n"
+        "Maria Costa 1, Ian Jordan 2, Lena Berg 2\n"
+        "Affiliations\n"
+        "1 Department of Nursing, University of Recife, Recife, Brazil.\n"
+        "2 Department of Public Health, University of Oslo, Oslo, Norway.\n"
+        "We randomly assigned 400 first-time mothers in Recife to nurse home visits or usual "
+        "care. Breastfeeding at six months was more common with home visits.\n"
+        "Similar articles\n"
+        "Nurse visits in Sweden. Ek A. 2010.\n"
+    )
+    text = clean_study_text(page).text
+    assert text.startswith("Home visits by nurses for first-time mothers in Brazil")
+    assert "400 first-time mothers" in text
+    assert "Norway" not in text and "Sweden" not in text and "Affiliations" not in text

@@ -79,14 +79,22 @@ _ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 # whole lines of page chrome
 _CHROME_RE = re.compile(
     r"^\s*(?:an official website of the united states government|here'?s how you know|"
-    r"official websites use \.gov|secure \.gov websites use https|"
-    r"a \.gov website belongs to|a lock \(.*\) or https://|share sensitive information only|"
-    r"skip to (?:main )?content|main menu|toggle navigation|search(?: in)?(?: pubmed)?|"
+    r"official websites use \.gov.*|secure \.gov websites use https.*|"
+    r"a \.gov website belongs to.*|a lock \(.*\) or https://.*|share sensitive information only.*|"
+    r"skip to (?:main )?(?:page )?content|skip to (?:main )?(?:navigation|search|menu)|"
+    r"main menu|toggle navigation|search(?: in)?(?: pubmed)?|"
     r"advanced(?: search)?|user guide|log ?in|sign ?in|sign up|register|my ncbi|"
     r"save|email|send to|display options|permalink|copy|cite|share|full text links|"
     r"add to collections|add to my bibliography|actions|page navigation|"
     r"(?:we|this site) uses? cookies.*|.*\bcookies?\b.*(?:accept|settings|policy|consent).*|"
-    r"accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences)|"
+    r".*\bcookies\b.*\b(?:site|website|browser|device|privacy|preferences|partners)\b.*|"
+    r"(?:your )?privacy(?: choices| settings| policy|, your choice)?|"
+    r"accept(?: all)?(?: cookies)?|reject(?: all)?(?: optional)?(?: cookies)?|"
+    r"manage (?:cookies|preferences|choices)|"
+    r"this is a preview of subscription content.*|access this article|buy (?:article|pdf).*|"
+    r"price includes vat.*|.*\btax calculation\b.*|instant access to the full.*|"
+    r"rent this article.*|log in via an institution.*|access through your institution|"
+    r"\d[\d,]* (?:accesses|citations|altmetric|downloads|views)|metrics(?: details)?|"
     r"back to top|follow ncbi|connect with nlm|nlm|nih|hhs|usa\.gov|"
     r"free (?:pmc )?article|free article|pmc free article|full text|"
     r"format:.*|abstract format|show details|show more|show less|"
@@ -101,7 +109,9 @@ _META_RE = re.compile(
     r"this (?:is an )?open access article|licensee\b|creative commons|"
     r"received:?\s+\d|accepted:?\s+\d|published(?: online)?:?\s+\d|"
     r"(?:correspondence|corresponding author)\b|e-?mail:|"
-    r"conflict of interest statement:?$|comment in|erratum in|update of|republished)",
+    r"conflict of interest statement:?$|comment in|erratum in|update of|republished|"
+    r"publisher'?s note\b|cite this article|issue date:?\s+\d|"
+    r".{0,120}\bvolume \d+,? (?:issue \d+,? )?(?:pages?|article)\b)",
     re.IGNORECASE,
 )
 # "J Clin Oncol. 2019 Mar;37(7):612-20." or "BMJ Open. 2019; 9(3): e02"
@@ -110,13 +120,25 @@ _CITATION_LINE_RE = re.compile(
     r"\d{4}\s+[A-Z][a-z]{2}\b)"
 )
 _DOI_INLINE_RE = re.compile(r"\bdoi:\s*10\.\d{4,}/", re.IGNORECASE)
+# a journal's name on a line of its own (breadcrumbs, headers): "Journal of Child Health",
+# "Scandinavian Journal of Caring Sciences", "Annals of Oncology"
+_JOURNAL_NAME_RE = re.compile(
+    r"^\s*(?:(?:The|[A-Z][\w'’&.-]*:?|of|and|for|in|on|the|&)\s+){0,6}"
+    r"(?:Journal|Annals|Archives|Bulletin|Proceedings|Transactions)\b"
+    r"(?:\s+(?:[A-Z][\w'’&.-]*:?|of|and|for|in|on|the|&)){0,8}\s*$"
+)
+_SENTENCE_GAP_RE = re.compile(r"[a-z0-9)%][.!?]\s+[A-Z]")
+_H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.S)
 # headings that start a block that is not the study (up to the next study heading)
 _DROP_HEADING_RE = re.compile(
     r"^\s*(?:keywords?|key ?words|mesh terms|publication types?|substances|"
     r"grants? and funding|funding|conflict of interest(?: statement)?|competing interests?|"
     r"declaration of interests?|comment in|erratum in|similar articles|cited by|"
     r"related information|linkout.*|figures?|supplementary (?:info|information|material)|"
-    r"associated data|affiliations?|authors?|author information|"
+    r"associated data|affiliations?|authors?|author information|authors and affiliations|"
+    r"corresponding authors?|ethics declarations?|ethics approval.*|additional information|"
+    r"about this article|rights and permissions|data availability(?: statement)?|"
+    r"notes|footnotes|access this article|"
     r"author contributions?|acknowledge?ments?|references|bibliography|literature cited)"
     r"\s*:?\s*$",
     re.IGNORECASE,
@@ -292,16 +314,26 @@ def _line_text(line: list[tuple[str, int, int | None]]) -> str:
     return "".join(t for t, _, _ in line)
 
 
-def _keep_flags(texts: list[str]) -> list[bool]:
-    """Which lines are study text."""
+def _keep_flags(texts: list[str], headings: frozenset[int] = frozenset()) -> list[bool]:
+    """Which lines are study text; ``headings`` are the lines of the page's top-level
+    heading (``<h1>``), the title when one of them comes before the abstract."""
     keep = [True] * len(texts)
-    has_abstract = any(_ABSTRACT_HEADING_RE.match(t) for t in texts)
-    seen_title = False
+    first_abstract = next(
+        (i for i, t in enumerate(texts) if _ABSTRACT_HEADING_RE.match(t)), len(texts)
+    )
+    has_abstract = first_abstract < len(texts)
+    if not has_abstract:
+        first_abstract = _unheaded_abstract(texts)
+        has_abstract = first_abstract < len(texts)
+    heading_title = any(h < first_abstract and texts[h].strip() for h in headings)
+    title_line = _title_line(texts, first_abstract)
     in_abstract = False
     dropping = False
     to_end = False
     for i, line in enumerate(texts):
         stripped = line.strip()
+        if i == first_abstract and not to_end:
+            in_abstract, dropping = True, False
         if to_end or not stripped:
             keep[i] = False if to_end else keep[i]
             continue
@@ -325,13 +357,82 @@ def _keep_flags(texts: list[str]) -> list[bool]:
             # before the abstract: the title (first text line) stays, the rest is the
             # header of the page (authors, affiliations, journal, ids)
             # (publication-type badges such as "Randomized Controlled Trial" are too short)
-            title = len(stripped.split()) >= 5 and not _AUTHORS_RE.match(stripped)
-            keep[i] = not seen_title and title
-            seen_title = seen_title or keep[i]
+            keep[i] = i in headings if heading_title else i == title_line
             continue
         if _is_affiliation(stripped) or _AUTHORS_RE.match(stripped):
             keep[i] = False
     return keep
+
+
+def _prose(line: str) -> bool:
+    """A paragraph of running text (forty words or more, or two sentences and twenty words),
+    not an affiliation, an author list or chrome."""
+    words = len(line.split())
+    return (
+        (words >= 40 or (words >= 20 and len(_SENTENCE_GAP_RE.findall(line)) >= 1))
+        and not _is_affiliation(line)
+        and not _AUTHORS_RE.match(line)
+        and not _chrome(line)
+    )
+
+
+def _page_header(line: str) -> bool:
+    """A line only a page's header has: chrome, ids, a journal line, a heading of the
+    authors or affiliations, an affiliation, an author list."""
+    return bool(
+        _chrome(line)
+        or _DROP_HEADING_RE.match(line)
+        or _is_affiliation(line)
+        or _AUTHORS_RE.match(line)
+    )
+
+
+def _unheaded_abstract(texts: list[str]) -> int:
+    """A page with no abstract heading: the first paragraph of running text is where the
+    abstract starts when a page header (chrome, authors, affiliations) comes before it;
+    else ``len(texts)``."""
+    for j, text in enumerate(texts):
+        if _prose(text.strip()):
+            header = any(_page_header(t.strip()) for t in texts[:j] if t.strip())
+            return j if header else len(texts)
+    return len(texts)
+
+
+def _title_like(line: str) -> bool:
+    return (
+        len(line.split()) >= 5
+        and not _chrome(line)
+        and not _AUTHORS_RE.match(line)
+        and not _JOURNAL_NAME_RE.match(line)
+        and not _is_affiliation(line)
+        and not _DROP_HEADING_RE.match(line)
+        and not _INLINE_DROP_RE.match(line)
+    )
+
+
+def _title_line(texts: list[str], first_abstract: int) -> int:
+    """The title among the lines above the abstract: the last title-like line (five words
+    or more, not chrome, a journal name or an affiliation) before the author list, which
+    follows the title on article pages; without an author list, the longest. -1: none."""
+    candidates = [i for i in range(first_abstract) if _title_like(texts[i].strip())]
+    authors = next((i for i in range(first_abstract) if _AUTHORS_RE.match(texts[i].strip())), None)
+    before = [i for i in candidates if authors is not None and i < authors]
+    if before:
+        return before[-1]
+    return max(candidates, key=lambda i: len(texts[i].split()), default=-1)
+
+
+def _heading_lines(raw: str, lines: list[list[tuple[str, int, int | None]]]) -> frozenset[int]:
+    """The lines whose text lies inside an ``<h1>`` element of ``raw``."""
+    spans = [(m.start(1), m.end(1)) for m in _H1_RE.finditer(raw)]
+    if not spans:
+        return frozenset()
+    found = set()
+    for i, line in enumerate(lines):
+        copied = [start for _, start, end in line if end is not None]
+        if copied and any(s <= copied[0] < e for s, e in spans):
+            found.add(i)
+    return frozenset(found)
 
 
 def _is_affiliation(line: str) -> bool:
@@ -358,7 +459,7 @@ def clean_study_text(raw: str) -> CleanText:
     )
     lines = _lines(pieces)
     texts = [_line_text(line) for line in lines]
-    keep = _keep_flags(texts)
+    keep = _keep_flags(texts, _heading_lines(raw, lines))
     builder = _Builder(raw)
     previous_end: int | None = None
     wrote = False

@@ -92,7 +92,7 @@ def run_eval(args: argparse.Namespace) -> int:
             figures["ebmnlp_sample_size"] = ebmnlp_hit_rate(Path(args.ebmnlp))
         halves = HALVES if args.half == "both" else (args.half,)
         real = [
-            evaluate_corpus(path, halves=halves, limit=args.limit)
+            evaluate_corpus(path, halves=halves, limit=args.limit, as_page=args.as_page)
             for path in real_files([Path(p) for p in args.real or []])
         ]
     except EvidenceMineError as err:
@@ -159,5 +159,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         metavar="N",
         help="score at most N documents of each half (the first by sha256 of the id)",
+    )
+    evaluate.add_argument(
+        "--as-page",
+        action="store_true",
+        help="wrap each real document in the chrome of a scraped web page (seeded by its id) "
+        "and clean it first, as scraped study text is",
     )
     evaluate.set_defaults(handler=run_eval)

@@ -57,6 +57,7 @@ from evidencemine.errors import InputError
 from evidencemine.models import Extraction
 from evidencemine.nlp.evaluate import _prf, match_outcomes, read_jsonl
 from evidencemine.nlp.extract import extract_texts
+from evidencemine.nlp.pagesim import Page, families, wrap_as_page
 from evidencemine.nlp.patterns import cached_rules
 from evidencemine.nlp.pipeline import default_patterns_dir
 from evidencemine.nlp.timepoints import to_months
@@ -413,24 +414,74 @@ def select(docs: Sequence[RealDoc], half: str, limit: int | None = None) -> list
     return chosen
 
 
+def score_page(pages: Sequence[Page], pred: Sequence[Extraction]) -> dict[str, Any]:
+    """Scraped-page mode: how many pages of each family; evidence spans that do not index
+    the page (``evidence_off_page``) or that lie in the page's chrome rather than the
+    study's title and abstract (``evidence_in_chrome``, ``countries_in_chrome``)."""
+    off_page = in_chrome = countries_in_chrome = 0
+    for page, p in zip(pages, pred, strict=True):
+        evidences = [
+            (e, kind)
+            for e, kind in [
+                (p.design.evidence if p.design else None, "design"),
+                (p.sample_size.evidence if p.sample_size else None, "sample_size"),
+                *((c.evidence, "country") for c in p.countries),
+                *((o.evidence, "outcome") for o in p.outcomes),
+            ]
+            if e is not None
+        ]
+        for evidence, kind in evidences:
+            if page.text[evidence.start : evidence.end] != evidence.text:
+                off_page += 1
+            elif not page.in_study(evidence.start, evidence.end):
+                in_chrome += 1
+                countries_in_chrome += kind == "country"
+    return {
+        **{f"pages_{name}": n for name, n in families(pages).items()},
+        "evidence_off_page": off_page,
+        "evidence_in_chrome": in_chrome,
+        "countries_in_chrome": countries_in_chrome,
+    }
+
+
 def evaluate_corpus(
     path: Path,
     *,
     halves: Sequence[str] = HALVES,
     limit: int | None = None,
     patterns_dir: Path | None = None,
+    as_page: bool = False,
 ) -> dict[str, Any]:
-    """``{"corpus", "format", "docs": {half: n}, "fields": {field: {half: figures}}}``."""
+    """``{"corpus", "format", "docs": {half: n}, "fields": {field: {half: figures}}}``.
+
+    With ``as_page``, each document is first wrapped in the chrome of a scraped page
+    (:func:`~evidencemine.nlp.pagesim.wrap_as_page`, seeded by its id) and goes the way
+    scraped study text goes (cleaned, then extracted; evidence offsets index the page); the
+    same fields are scored, plus the ``page`` checks of :func:`score_page`."""
     fmt, docs = load_real(path)
     folder = patterns_dir or default_patterns_dir()
     scorers = _scorers(fmt, folder)
-    result: dict[str, Any] = {"corpus": path.stem, "format": fmt, "docs": {}, "fields": {}}
+    corpus = f"{path.stem} (as page)" if as_page else path.stem
+    result: dict[str, Any] = {"corpus": corpus, "format": fmt, "docs": {}, "fields": {}}
+    table = _country_table(folder) if as_page else None
     for half in halves:
         chosen = select(docs, half, limit)
-        pred = extract_texts(((f"{path.stem}:{d.id}", d.text) for d in chosen), patterns_dir=folder)
+        sources = [f"{path.stem}:{d.id}" for d in chosen]
+        if table is None:
+            pred = extract_texts(
+                zip(sources, [d.text for d in chosen], strict=True), patterns_dir=folder
+            )
+        else:
+            pages = [
+                wrap_as_page(d.id, d.text, avoid=location_codes([d.text], table)) for d in chosen
+            ]
+            items = zip(sources, [page.text for page in pages], strict=True)
+            pred = extract_texts(items, patterns_dir=folder, clean=True)
         result["docs"][half] = len(chosen)
         for name, scorer in scorers.items():
             result["fields"].setdefault(name, {})[half] = scorer(chosen, pred)
+        if table is not None:
+            result["fields"].setdefault("page", {})[half] = score_page(pages, pred)
     return result
 
 
