@@ -67,11 +67,20 @@ _PER_PROTOCOL_RE = re.compile(
     re.IGNORECASE,
 )
 _PROTOCOL_NAMES = frozenset(["study protocol", "trial protocol", "protocol paper"])
+# a title that starts with the word protocol: "Protocol: ...", "A protocol for ..."
+_TITLE_PROTOCOL_RE = re.compile(r"\s*(?:\[\s*)?(?:an?\s+|the\s+)?protocol\b", re.IGNORECASE)
 _NOTICE_RE = re.compile(
     r"\s*(?:(?:correction|erratum|corrigendum|retraction(?: notice)?)\s*(?::|to\b)|"
     r"\[?retracted\b)",
     re.IGNORECASE,
 )
+# a mention cue before the phrase counts within its clause: "following surgery: a randomised
+# trial" names this study; "following a randomised trial" another one
+_CLAUSE_RE = re.compile(r"[:;,()\[\]]")
+_RATIO_TO_RE = re.compile(
+    r"\s*(?:\(\s*)?\d+\s*:\s*\d+(?:\s*:\s*\d+)*\s*\)?\s*,?\s*(?:to|into|between)\b", re.IGNORECASE
+)
+_RATIO_BEFORE_RE = re.compile(r"\d+\s*:\s*\d+(?:\s*:\s*\d+)*\s*$")
 _OWN = frozenset(["this", "our", "present", "current", "we"])
 _GUIDANCE_RE = re.compile(r"consensus|position|points-to-consider")
 _TOPIC_NOUNS = frozenset(
@@ -81,6 +90,8 @@ _REPORTING_VERBS = frozenset(
     ["indicated", "showed", "shown", "suggested", "found", "demonstrated", "reported", "revealed"]
 )
 _REVIEWS = ("systematic-review", "meta-analysis")
+# cluster units, animal, specimen and human nouns (DESIGN_CUE and UNIT lexicon words)
+_Units = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 _RCTS = ("rct", "cluster-rct")
 
 
@@ -105,33 +116,52 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
     )
 
 
-def _is_animal_study(view: TextView, hit: Hit, animals: frozenset[str]) -> bool:
-    """Animals, specimens or plants are what was assigned: such a noun in the assignment's
-    sentence, the sentence before it, or the title (the first sentence)."""
+def _is_animal_study(view: TextView, hit: Hit, units: _Units) -> bool:
+    """Animals, specimens or plants are what was assigned, not people.
+
+    What is named just before the assignment decides first: animals or specimens ("pregnant
+    ewes were randomly assigned") make an experiment, people ("120 patients were randomly
+    assigned") a trial of people whatever else the text mentions. Otherwise an animal noun in the
+    assignment's sentence, the sentence before it, or the title (the first sentence) makes it
+    an animal experiment, as does a specimen or material noun ("extracted premolars", "resin
+    discs", "samples") in the assignment's sentence or the one before when neither names
+    people; a specimen noun in the title alone does not ("Whitening of teeth: a randomised trial" is a trial of people)."""
+    _, animals, specimens, humans = units
     sentence = view.sentences[hit.sent]
+    subject = set(_words(view.text[max(sentence.start, hit.start - 80) : hit.start])[-10:])
+    if subject & (animals | specimens):
+        return True
+    if subject & humans:
+        return False
     start = view.sentences[hit.sent - 1].start if hit.sent > 0 else sentence.start
     words = {w.lower() for w in _WORD_RE.findall(view.text[start : sentence.end])}
-    if words & animals:
-        return True
+    if words & animals or (words & specimens and not words & humans):
+        return True  # "implants" placed in "110 patients" are not what was randomised
     first = view.sentences[0] if view.sentences else None
     if first is None:
         return False
     title = {w.lower() for w in _WORD_RE.findall(view.text[first.start : first.end])}
-    return bool(title & animals)
+    return bool(title & animals) and not title & humans
 
 
 def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozenset[str]) -> bool:
     """The phrase names someone else's study, or one yet to be done."""
     sentence = view.sentences[hit.sent]
+    right = _words(view.text[hit.end : min(sentence.end, hit.end + 100)])[:6]
+    left = _words(view.text[max(sentence.start, hit.start - 60) : hit.start])[-6:]
+    own = any(w in _OWN for w in left)
     if sentence.background and len(view.sentences) > 1 and hit.value not in _REVIEWS:
-        return True
+        # earlier work, unless the sentence names this study: a background section often
+        # ends with "This 9-month, randomized, placebo-controlled study ..."
+        if not own or (right and right[0] in _REPORTING_VERBS):
+            return True
     if hit.kind != "assignment" and _PLURAL_RE.search(view.text[hit.start : hit.end]):
         return True
-    right = _words(view.text[hit.end : min(sentence.end, hit.end + 60)])[:6]
-    left = _words(view.text[max(sentence.start, hit.start - 60) : hit.start])[-6:]
     phrase = view.text[hit.start : hit.end].lower()
     if phrase in ("randomised", "randomized") and not _DESIGN_NOUNS & set(right[:6]):
-        return True  # a bare "randomised" names a design only with its noun: "randomised ... trial"
+        # a bare "randomised" names a design with its noun ("randomised ... trial") or its arms,
+        # after an allocation ratio: "randomized (2:1) to", "randomised 1 : 1 to receive"
+        return not _RATIO_TO_RE.match(view.text, hit.end, sentence.end)
     if right and right[0] in _TOPIC_NOUNS:
         return True  # "the systematic review process", "meta-analysis software": a topic
     if right and right[0] in _REPORTING_VERBS and sentence.background:
@@ -143,10 +173,12 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
     reach = 3 if hit.kind == "assignment" else 1
     if any(_PLURAL_RE.fullmatch(w) for w in right[:reach]):
         return True  # "randomised controlled clinical trials"
-    if any(w in _OWN for w in left):
+    if own:
         return False  # "this randomised trial showed", "in our meta-analysis"
-    if any(w in before for w in left):
-        return True
+    window = view.text[max(sentence.start, hit.start - 60) : hit.start]
+    near = _words(_CLAUSE_RE.split(window)[-1])[-4:]
+    if any(w in before for w in near):
+        return True  # "future randomised trials", "a need for a large randomised trial"
     return any(w in after for w in right[:5])
 
 
@@ -173,9 +205,9 @@ def _own_hits(view: TextView) -> list[Hit]:
     ]
 
 
-def _value_of(view: TextView, hit: Hit, units: tuple[frozenset[str], frozenset[str]]) -> str:
-    cluster_units, animals = units
-    if hit.value in _RCTS and _is_animal_study(view, hit, animals):
+def _value_of(view: TextView, hit: Hit, units: _Units) -> str:
+    cluster_units = units[0]
+    if hit.value in _RCTS and _is_animal_study(view, hit, units):
         return "other"
     assignment = hit.value == "rct" and hit.kind == "assignment"
     if assignment and _is_cluster_assignment(view, hit, cluster_units):
@@ -184,7 +216,11 @@ def _value_of(view: TextView, hit: Hit, units: tuple[frozenset[str], frozenset[s
 
 
 def _is_bare_randomisation(view: TextView, hit: Hit) -> bool:
-    return view.text[hit.start : hit.end].lower() in ("randomisation", "randomization")
+    """"randomization" alone ("specified randomization procedures"); not after an allocation
+    ratio ("1:1:1 randomization"), which names the arms."""
+    if view.text[hit.start : hit.end].lower() not in ("randomisation", "randomization"):
+        return False
+    return not _RATIO_BEFORE_RE.search(view.text, max(0, hit.start - 20), hit.start)
 
 
 def _rule_of(hit: Hit, value: str) -> str:
@@ -214,6 +250,8 @@ def _protocol_hit(view: TextView) -> Hit | None:
             return hit  # "protocol for a randomised trial"; not "our protocol for treating"
     if len({h.rule for h in future}) >= 2:
         return future[0]
+    if future and _TITLE_PROTOCOL_RE.match(view.text):
+        return future[0]  # "Protocol: ...", "A protocol developing ...", with planned methods
     return None
 
 
@@ -224,6 +262,8 @@ def find_design(view: TextView) -> dict[str, Any] | None:
     units = (
         view.rules.words_of_kind("UNIT", "cluster"),
         view.rules.words_of_kind("DESIGN_CUE", "animal"),
+        view.rules.words_of_kind("DESIGN_CUE", "specimen"),
+        view.rules.words_of_kind("DESIGN_CUE", "human"),
     )
     own = _own_hits(view)
     if all(_is_bare_randomisation(view, h) for h in own if h.value in _RCTS):

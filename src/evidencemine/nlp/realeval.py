@@ -20,7 +20,8 @@ Metrics (all micro-averaged over the documents of a half):
 - design: ``rct_*`` precision/recall/F1 of "this abstract reports a randomised trial"
   (predicted design ``rct`` or ``cluster-rct`` with ``protocol`` false; gold
   ``randomized_trial`` = 1); ``review_*`` of "systematic review or meta-analysis" (predicted
-  ``systematic-review`` or ``meta-analysis``; gold ``systematic_review`` or ``meta_analysis`` =
+  ``systematic-review`` or ``meta-analysis`` with ``protocol`` false: the corpus flags a
+  protocol as a protocol only, never by its planned design, for reviews as for trials; gold ``systematic_review`` or ``meta_analysis`` =
   1); ``protocol_*`` of the protocol flag. The confusion table counts gold class (``rct``,
   ``review``, ``trial`` = non-randomised trial, ``protocol``, ``other``) by predicted design.
 - sample size: a document is *labelled* when a gold span reads as a number (numbers are
@@ -304,7 +305,7 @@ def score_design(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[st
         flags = {
             "rct": (value in _RCT and not protocol, bool(d.gold.get("randomized_trial"))),
             "review": (
-                value in _REVIEW,
+                value in _REVIEW and not protocol,
                 bool(d.gold.get("systematic_review") or d.gold.get("meta_analysis")),
             ),
             "protocol": (protocol, bool(d.gold.get("protocol"))),
