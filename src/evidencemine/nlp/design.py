@@ -81,6 +81,11 @@ _RATIO_TO_RE = re.compile(
     r"\s*(?:\(\s*)?\d+\s*:\s*\d+(?:\s*:\s*\d+)*\s*\)?\s*,?\s*(?:to|into|between)\b", re.IGNORECASE
 )
 _RATIO_BEFORE_RE = re.compile(r"\d+\s*:\s*\d+(?:\s*:\s*\d+)*\s*$")
+# present-tense verbs after a sentence-initial design phrase: a definition of the design
+_GENERIC_VERBS = frozenset(["is", "are", "has", "have", "remains", "remain", "provides", "offers"])
+_ABBREVIATIONS_OK = frozenset(["ur", "rct", "rcts", "sr", "ma", "cer", "crt", "sw"])
+_TITLE_PLURAL_RE = re.compile(r"\b(?:trials|RCTs|designs|studies)\b", re.IGNORECASE)
+_SMALL_COUNTS = frozenset(["two", "three", "four", "both", "2", "3", "4", "twin", "parallel"])
 _OWN = frozenset(["this", "our", "present", "current", "we"])
 _GUIDANCE_RE = re.compile(r"consensus|position|points-to-consider")
 _TOPIC_NOUNS = frozenset(
@@ -173,13 +178,78 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
     reach = 3 if hit.kind == "assignment" else 1
     if any(_PLURAL_RE.fullmatch(w) for w in right[:reach]):
         return True  # "randomised controlled clinical trials"
+    if (
+        phrase in ("randomised", "randomized")
+        and _noun_is_plural(right)
+        and not _SMALL_COUNTS & set(left[-3:])
+    ):
+        # "randomised pilot and feasibility trials", "randomized cross-over designs"; not
+        # "data were combined from two randomized, multinational studies"
+        return True
     if own:
         return False  # "this randomised trial showed", "in our meta-analysis"
+    if _is_generic(view, hit, left, right):
+        return True
     window = view.text[max(sentence.start, hit.start - 60) : hit.start]
     near = _words(_CLAUSE_RE.split(window)[-1])[-4:]
     if any(w in before for w in near):
         return True  # "future randomised trials", "a need for a large randomised trial"
     return any(w in after for w in right[:5])
+
+
+def _is_generic(view: TextView, hit: Hit, left: list[str], right: list[str]) -> bool:
+    """The phrase names a kind of study, not this one:
+
+    - an abbreviation defining the phrase before it, "randomized controlled trials (RCT)",
+      or used as a modifier, "RCT-based evaluations";
+    - a definition at the head of its sentence, "The umbrella review (UR) is a novel approach";
+    - an assignment used as an adjective, "the effect of a randomly allocated intervention".
+    """
+    text = view.text
+    phrase = text[hit.start : hit.end]
+    if phrase in ("RCT", "RCTs"):
+        if text[hit.end : hit.end + 1] == "-":
+            return True
+        if text[max(0, hit.start - 2) : hit.start].strip() == "(":
+            return True
+    sentence = view.sentences[hit.sent]
+    head = _words(text[sentence.start : hit.start])
+    if len(head) <= 2 and set(head) <= {"the", "a", "an"}:
+        if next((w for w in right[:3] if w not in _ABBREVIATIONS_OK), "") in _GENERIC_VERBS:
+            return True
+    if phrase.lower().startswith("randomly ") and left and left[-1] in ("a", "an", "the"):
+        return True
+    return False
+
+
+def _noun_is_plural(right: list[str]) -> bool:
+    """The design noun a bare "randomised" qualifies (the first design noun after it, or the
+    noun right after that: "cross-over designs") is plural."""
+    for i, word in enumerate(right[:6]):
+        if word in _DESIGN_NOUNS or _PLURAL_RE.fullmatch(word):
+            pair = right[i : i + 2]
+            return any(_PLURAL_RE.fullmatch(w) or w == "designs" for w in pair)
+    return False
+
+
+def _title_about_studies(view: TextView) -> bool:
+    """The title names studies in the plural ("trials", "RCTs", "designs"), not a small set of
+    its own ("two randomised trials", "both studies")."""
+    if len(view.sentences) < 2:
+        return False
+    title = view.sentences[0]
+    for m in _TITLE_PLURAL_RE.finditer(view.text, title.start, title.end):
+        before = _words(view.text[max(title.start, m.start() - 60) : m.start()])[-4:]
+        if not _SMALL_COUNTS & set(before):
+            return True
+    return False
+
+
+def _is_own(view: TextView, hit: Hit) -> bool:
+    """"this"/"our"/"we"/"present"/"current" just before the phrase, or in it ("this review")."""
+    sentence = view.sentences[hit.sent]
+    left = _words(view.text[max(sentence.start, hit.start - 40) : hit.start])[-3:]
+    return any(w in _OWN for w in left + _words(view.text[hit.start : hit.end]))
 
 
 def _words(text: str) -> list[str]:
@@ -266,6 +336,24 @@ def find_design(view: TextView) -> dict[str, Any] | None:
         view.rules.words_of_kind("DESIGN_CUE", "human"),
     )
     own = _own_hits(view)
+    # a narrative word names the paper only in the title or with "this"/"our"/"we"
+    narrative_any = [h for h in own if h.kind == "narrative"]
+    own = [h for h in own if h.kind != "narrative" or h.sent == 0 or _is_own(view, h)]
+    if _title_about_studies(view) and not any(h.sent == 0 for h in own if h.value in _RCTS):
+        # a paper about trials ("What do letters publish about randomized controlled trials?")
+        # names trials in its body as its topic: only an assignment of its own makes it one
+        own = [h for h in own if h.value not in _RCTS or h.kind == "assignment"]
+    if any(h.sent == 0 and "mendelian" in h.rule for h in view.label_hits("DESIGN")):
+        # a Mendelian randomisation study pools genetic estimates: a "meta-analysis" in it
+        # is a step of the analysis, not a review
+        own = [h for h in own if h.value not in _REVIEWS]
+    titled = [h for h in own if h.kind == "narrative" and h.sent == 0]
+    if titled and not any(
+        h.sent == 0 or _is_own(view, h) for h in own if h.value in _REVIEWS and h.kind != "narrative"
+    ):
+        # "... : A scoping review", "... – Narrative review": reviews named in the body are
+        # its topic, unless the text names its own ("we performed a meta-analysis")
+        own = [h for h in own if h.value not in _REVIEWS or h.kind == "narrative"]
     if all(_is_bare_randomisation(view, h) for h in own if h.value in _RCTS):
         # "randomization" alone ("specified randomization procedures") is no design
         own = [h for h in own if h.value not in _RCTS or not _is_bare_randomisation(view, h)]
@@ -282,13 +370,17 @@ def find_design(view: TextView) -> dict[str, Any] | None:
         # a protocol naming no design of its own: its planned design is not known
         best = (_RANK["other"], protocol_hit.start, protocol_hit, "other")
     _, _, hit, value = best
-    narrative = [h for h in own if h.kind == "narrative"]
+    narrative = [h for h in own if h.kind == "narrative"]  # declared ones
     # a database search alone ("we searched", "electronic databases") does not make a
     # narrative or scoping review systematic: the review must name itself systematic
     search_only = value in _REVIEWS and all(h.kind == "search" for h in own if h.value in _REVIEWS)
     assigned = any(h.kind == "assignment" for h in own)
-    if narrative and (value not in _REVIEWS or search_only) and not assigned:
-        hit, value = narrative[0], "other"
+    # a narrative word outranks a named trial or study design only where it names the paper
+    # itself: in the title ("Editorial: ...") or with "this"/"our"/"we" ("This commentary");
+    # "according to current guidelines" in a trial's methods says nothing of the paper
+    papers = narrative_any if search_only else narrative
+    if papers and (value not in _REVIEWS or search_only) and not assigned:
+        hit, value = papers[0], "other"
     guidance = [h for h in narrative if h.sent == 0 and _GUIDANCE_RE.search(h.rule)]
     if guidance and value in _REVIEWS and hit.sent != 0:
         # a consensus or position paper (so named in its title) reports its literature
