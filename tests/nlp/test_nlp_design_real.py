@@ -156,3 +156,132 @@ def _design(text: str) -> tuple[str | None, bool]:
 )
 def test_design_on_abstract_traps(text: str, expected: tuple[str | None, bool]) -> None:
     assert _design(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # field and laboratory layouts: plots, pens or specimens, not a trial of people
+        (
+            "Nitrogen and maize yield. Plots were laid out in a randomized complete block "
+            "design with three replicates.",
+            (None, False),
+        ),
+        (
+            "Feed enzymes for broilers. Birds were housed in pens in a completely randomized "
+            "design with six diets.",
+            (None, False),
+        ),
+        # what was randomised: specimens and animals vs people
+        (
+            "Sealant bond strength. Forty extracted molars were randomly divided into four "
+            "groups and thermocycled.",
+            ("other", False),
+        ),
+        (
+            "Grazing and milk fat. Forty dairy cows were randomly assigned to two pastures.",
+            ("other", False),
+        ),
+        (
+            "Mini-implants for molar intrusion. A total of 64 patients were randomly assigned "
+            "to receive mini-implants or headgear.",
+            ("rct", False),
+        ),
+        # a structured-abstract heading is not a design
+        (
+            "Purpose: To profile tumour markers. Experimental Design: We analysed 90 biopsies "
+            "from our clinic. Results: Expression predicted relapse.",
+            (None, False),
+        ),
+        # the trial named in a title after a colon, "following surgery"
+        (
+            "Ice packs for pain following knee surgery: a randomized controlled trial. Ninety "
+            "adults took part.",
+            ("rct", False),
+        ),
+        # allocation ratios and verbs with their object
+        (
+            "Drug Q in gout. Patients with two flares were randomized (2:1) to drug Q or "
+            "placebo for 12 weeks.",
+            ("rct", False),
+        ),
+        (
+            "Drug Q in gout. Patients received drug Q or placebo (1:1 randomization) for a year.",
+            ("rct", False),
+        ),
+        (
+            "Reminder letters for screening. The team randomized 800 households to a letter "
+            "or no letter, and the trial randomised patients in 12 practices.",
+            ("rct", False),
+        ),
+        # an own-study sentence at the end of a background section
+        (
+            "Iron for heart failure. Background: Iron deficiency is common. This 6-month, "
+            "randomized, double-blind, multicenter clinical study enrolled 210 adults.",
+            ("rct", False),
+        ),
+        # papers about trials
+        (
+            "How are randomized controlled trials reported in nursing journals? A survey. We "
+            "read 150 randomized controlled trials (RCT) published in 2019.",
+            (None, False),
+        ),
+        (
+            "Crossover designs in pain research: a critique. Randomized crossover designs "
+            "remain popular. The crossover randomised trial is a design we reconsider here.",
+            (None, False),
+        ),
+        (
+            "Subgroups in trials. The effect of a randomly allocated treatment may differ "
+            "between subgroups; we discuss worked examples.",
+            (None, False),
+        ),
+        # pooled data of the study's own two trials is still trial data
+        (
+            "Sleep after stroke. Data were pooled from two randomized, double-blind clinical "
+            "studies of drug Z in 600 adults.",
+            ("rct", False),
+        ),
+        # a narrative word names the paper only in its title or with this/our/we
+        (
+            "Community nurses at scale: evidence from a randomized trial in Ghana. Villages "
+            "were randomly assigned to nurses. Care followed national guidelines.",
+            ("cluster-rct", False),
+        ),
+        (
+            "Guidelines for asthma in schools. National guidelines were revised in 2018.",
+            ("other", False),
+        ),
+        # a narrative or scoping review named in the title, reviews only in its body
+        (
+            "Rating evidence in umbrella reviews: a scoping review. Umbrella reviews compile "
+            "systematic reviews and meta-analysis results.",
+            ("other", False),
+        ),
+        # Mendelian randomisation and genomic data pooling are not reviews
+        (
+            "Body weight and gout: a Mendelian randomization study. Estimates from 20 variants "
+            "were pooled by meta-analysis.",
+            (None, False),
+        ),
+        (
+            "Shared targets of a chromatin regulator. This meta-analysis of six transcriptome "
+            "datasets finds common genes.",
+            (None, False),
+        ),
+        # protocols: planned methods, titles starting with "Protocol"
+        (
+            "Protocol: a peer-support programme for carers. Carers will be recruited from "
+            "four clinics and the programme will be delivered online.",
+            ("other", True),
+        ),
+        (
+            "Yoga for low back pain: protocol of a systematic review. We will search MEDLINE "
+            "and Embase; two reviewers will be screening records and studies will be included "
+            "if randomised.",
+            ("systematic-review", True),
+        ),
+    ],
+)
+def test_design_on_more_abstract_families(text: str, expected: tuple[str | None, bool]) -> None:
+    assert _design(text) == expected

@@ -86,6 +86,7 @@ _GENERIC_VERBS = frozenset(["is", "are", "has", "have", "remains", "remain", "pr
 _ABBREVIATIONS_OK = frozenset(["ur", "rct", "rcts", "sr", "ma", "cer", "crt", "sw"])
 _TITLE_PLURAL_RE = re.compile(r"\b(?:trials|RCTs|designs|studies)\b", re.IGNORECASE)
 _SMALL_COUNTS = frozenset(["two", "three", "four", "both", "2", "3", "4", "twin", "parallel"])
+_ARTICLES = frozenset(["a", "an", "the"])
 _OWN = frozenset(["this", "our", "present", "current", "we"])
 _GUIDANCE_RE = re.compile(r"consensus|position|points-to-consider")
 _TOPIC_NOUNS = frozenset(
@@ -130,7 +131,8 @@ def _is_animal_study(view: TextView, hit: Hit, units: _Units) -> bool:
     assignment's sentence, the sentence before it, or the title (the first sentence) makes it
     an animal experiment, as does a specimen or material noun ("extracted premolars", "resin
     discs", "samples") in the assignment's sentence or the one before when neither names
-    people; a specimen noun in the title alone does not ("Whitening of teeth: a randomised trial" is a trial of people)."""
+    people; a specimen noun in the title alone does not ("Whitening of teeth: a randomised
+    trial" is a trial of people)."""
     _, animals, specimens, humans = units
     sentence = view.sentences[hit.sent]
     subject = set(_words(view.text[max(sentence.start, hit.start - 80) : hit.start])[-10:])
@@ -155,11 +157,11 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
     right = _words(view.text[hit.end : min(sentence.end, hit.end + 100)])[:6]
     left = _words(view.text[max(sentence.start, hit.start - 60) : hit.start])[-6:]
     own = any(w in _OWN for w in left)
-    if sentence.background and len(view.sentences) > 1 and hit.value not in _REVIEWS:
-        # earlier work, unless the sentence names this study: a background section often
-        # ends with "This 9-month, randomized, placebo-controlled study ..."
-        if not own or (right and right[0] in _REPORTING_VERBS):
-            return True
+    # earlier work, unless the sentence names this study: a background section often ends
+    # with "This 9-month, randomized, placebo-controlled study ..."
+    background = sentence.background and len(view.sentences) > 1 and hit.value not in _REVIEWS
+    if background and (not own or (right and right[0] in _REPORTING_VERBS)):
+        return True
     if hit.kind != "assignment" and _PLURAL_RE.search(view.text[hit.start : hit.end]):
         return True
     phrase = view.text[hit.start : hit.end].lower()
@@ -175,14 +177,11 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
         return True  # "321 subjects were randomized." names no arms: a sample, not a trial
     if hit.kind == "assignment" and _PLURAL_RE.fullmatch(left[-1] if left else ""):
         return True  # "most of the trials were randomised"
+    counted = bool(_SMALL_COUNTS & set(left[-3:]))  # "two randomised, double-blind studies"
     reach = 3 if hit.kind == "assignment" else 1
-    if any(_PLURAL_RE.fullmatch(w) for w in right[:reach]):
+    if any(_PLURAL_RE.fullmatch(w) for w in right[:reach]) and not counted:
         return True  # "randomised controlled clinical trials"
-    if (
-        phrase in ("randomised", "randomized")
-        and _noun_is_plural(right)
-        and not _SMALL_COUNTS & set(left[-3:])
-    ):
+    if phrase in ("randomised", "randomized") and _noun_is_plural(right) and not counted:
         # "randomised pilot and feasibility trials", "randomized cross-over designs"; not
         # "data were combined from two randomized, multinational studies"
         return True
@@ -214,12 +213,10 @@ def _is_generic(view: TextView, hit: Hit, left: list[str], right: list[str]) -> 
             return True
     sentence = view.sentences[hit.sent]
     head = _words(text[sentence.start : hit.start])
-    if len(head) <= 2 and set(head) <= {"the", "a", "an"}:
-        if next((w for w in right[:3] if w not in _ABBREVIATIONS_OK), "") in _GENERIC_VERBS:
-            return True
-    if phrase.lower().startswith("randomly ") and left and left[-1] in ("a", "an", "the"):
+    verb = next((w for w in right[:3] if w not in _ABBREVIATIONS_OK), "")
+    if len(head) <= 2 and set(head) <= {"the", "a", "an"} and verb in _GENERIC_VERBS:
         return True
-    return False
+    return phrase.lower().startswith("randomly ") and bool(left) and left[-1] in _ARTICLES
 
 
 def _noun_is_plural(right: list[str]) -> bool:
@@ -245,8 +242,16 @@ def _title_about_studies(view: TextView) -> bool:
     return False
 
 
+def _is_data_synthesis(view: TextView) -> bool:
+    """Pools data sets (genomic, transcriptomic) and names no literature at all."""
+    words = set(_words(view.text))
+    return bool(words & view.rules.words_of_kind("DESIGN_CUE", "data")) and not (
+        words & view.rules.words_of_kind("DESIGN_CUE", "literature")
+    )
+
+
 def _is_own(view: TextView, hit: Hit) -> bool:
-    """"this"/"our"/"we"/"present"/"current" just before the phrase, or in it ("this review")."""
+    """ "this"/"our"/"we"/"present"/"current" just before the phrase, or in it ("this review")."""
     sentence = view.sentences[hit.sent]
     left = _words(view.text[max(sentence.start, hit.start - 40) : hit.start])[-3:]
     return any(w in _OWN for w in left + _words(view.text[hit.start : hit.end]))
@@ -286,7 +291,7 @@ def _value_of(view: TextView, hit: Hit, units: _Units) -> str:
 
 
 def _is_bare_randomisation(view: TextView, hit: Hit) -> bool:
-    """"randomization" alone ("specified randomization procedures"); not after an allocation
+    """ "randomization" alone ("specified randomization procedures"); not after an allocation
     ratio ("1:1:1 randomization"), which names the arms."""
     if view.text[hit.start : hit.end].lower() not in ("randomisation", "randomization"):
         return False
@@ -347,9 +352,15 @@ def find_design(view: TextView) -> dict[str, Any] | None:
         # a Mendelian randomisation study pools genetic estimates: a "meta-analysis" in it
         # is a step of the analysis, not a review
         own = [h for h in own if h.value not in _REVIEWS]
+    if any(h.value in _REVIEWS for h in own) and _is_data_synthesis(view):
+        # "a meta-analysis of 12 transcriptome datasets", "GWAS meta-analysis": pooled data,
+        # not a review of the literature
+        own = [h for h in own if h.value not in _REVIEWS]
     titled = [h for h in own if h.kind == "narrative" and h.sent == 0]
     if titled and not any(
-        h.sent == 0 or _is_own(view, h) for h in own if h.value in _REVIEWS and h.kind != "narrative"
+        h.sent == 0 or _is_own(view, h)
+        for h in own
+        if h.value in _REVIEWS and h.kind != "narrative"
     ):
         # "... : A scoping review", "... – Narrative review": reviews named in the body are
         # its topic, unless the text names its own ("we performed a meta-analysis")

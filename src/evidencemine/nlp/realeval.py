@@ -21,9 +21,12 @@ Metrics (all micro-averaged over the documents of a half):
   (predicted design ``rct`` or ``cluster-rct`` with ``protocol`` false; gold
   ``randomized_trial`` = 1); ``review_*`` of "systematic review or meta-analysis" (predicted
   ``systematic-review`` or ``meta-analysis`` with ``protocol`` false: the corpus flags a
-  protocol as a protocol only, never by its planned design, for reviews as for trials; gold ``systematic_review`` or ``meta_analysis`` =
-  1); ``protocol_*`` of the protocol flag. The confusion table counts gold class (``rct``,
-  ``review``, ``trial`` = non-randomised trial, ``protocol``, ``other``) by predicted design.
+  protocol as a protocol only, never by its planned design, for reviews as for trials;
+  gold ``systematic_review`` or ``meta_analysis`` = 1); ``protocol_*`` of the protocol flag.
+  On the corpora of trial reports (``pico``, ``outcomes``: every document an RCT)
+  ``design.rct_recall`` is the share called ``rct``/``cluster-rct``. The confusion table
+  counts gold class (``rct``, ``review``, ``trial`` = non-randomised trial, ``protocol``,
+  ``other``) by predicted design.
 - sample size: a document is *labelled* when a gold span reads as a number (numbers are
   normalised: "Twenty-six", "13 388", "1,234"). ``hit`` = predicted total equals any gold
   number (or, for the crowd's per-arm spans, their sum) / labelled documents; ``precision`` =
@@ -324,6 +327,19 @@ def score_design(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[st
     return figures
 
 
+def score_rct_rate(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
+    """On a corpus of randomised-trial reports (every document an RCT): the share called
+    ``rct``/``cluster-rct`` (a protocol flag allowed: a few are trial protocols), i.e. RCT
+    recall on hundreds of trials instead of the dozen of a random PubMed sample."""
+    called = sum(1 for p in pred if p.design is not None and p.design.value in _RCT)
+    abstained = sum(1 for p in pred if p.design is None)
+    return {
+        "docs": len(docs),
+        "rct_recall": round(called / len(docs), 4) if docs else 0.0,
+        "abstained": abstained,
+    }
+
+
 def score_sample_size(docs: Sequence[RealDoc], pred: Sequence[Extraction]) -> dict[str, Any]:
     labelled = answered = hits = unlabelled_answered = 0
     for d, p in zip(docs, pred, strict=True):
@@ -399,11 +415,12 @@ def _scorers(fmt: str, patterns_dir: Path) -> dict[str, Callable[..., dict[str, 
         return {
             "sample_size": score_sample_size,
             "countries": lambda d, p: score_countries(d, p, table),
+            "design": score_rct_rate,
         }
     if fmt == "ebmnlp":
         return {"sample_size": score_sample_size}
     if fmt == "outcomes":
-        return {"outcomes": score_outcomes}
+        return {"outcomes": score_outcomes, "design": score_rct_rate}
     return {"timepoints": score_timepoints}
 
 
