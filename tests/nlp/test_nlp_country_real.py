@@ -45,6 +45,30 @@ def _codes(text: str) -> list[str]:
             ["NO"],
         ),
         ("Spanish-speaking mothers joined the groups.", []),
+        (
+            "We followed 200 women in Peru for a year. Falls fell by half. Medical Research "
+            "Council UK, Wellcome Trust, Canadian Institutes of Health Research, Acme Pharma Inc.",
+            ["PE"],
+        ),
+        (
+            "We enrolled 90 fathers in Ghana. Stress fell. Helse Vest Norway, Sanofi-Aventis, "
+            "and the Wellcome Trust.",
+            ["GH"],
+        ),
+        ("Seroma was checked by an US at one week in 60 women in Chile.", ["CL"]),
+        ("Biopsies were US-guided in 40 women treated in Chile.", ["CL"]),
+        ("Wounds were closed with Sealex®(Medco, UK) glue in 80 women in Chile.", ["CL"]),
+        ("A walking programme for African-American women in 12 churches.", []),
+        (
+            "Run by the National Cancer Institute of Canada Clinical Trials Group, the trial "
+            "enrolled 5000 women.",
+            ["CA"],
+        ),
+        (
+            "Coaching for new mothers. Design Randomised trial. Setting Two University "
+            "Hospitals in Seoul, Korea.",
+            ["KR"],
+        ),
         ("Sixty adults rated pain after knee surgery.", []),
     ],
 )

@@ -28,9 +28,42 @@ _NAME_TAIL_RE = re.compile(
     r"(?:[ -]+(?:[A-Z][\w'’&-]*|of|and|for|on|the|&)){0,4}?[ -]+(?:Society|Association|"
     r"Registry|Register|Alliance|Agency|Administration|Foundation|Scale|Score|Criteria|"
     r"Classification|Questionnaire|Index|Inventory|Journal|Board|Commission|Federation|"
-    r"College|Academy|Centers)\b"
+    r"College|Academy|Centers|Institutes|Council|Fund|Trust|Consortium)\b"
 )
-_GROUP_TAIL_RE = re.compile(r"(?:\s+(?:[A-Z][\w-]*|and|&)){1,6}\s+(?:Trials\s+)?Group\b")
+# the country word closes an organisation's name: "Research Council Australia",
+# "Diabetes Research UK", "Cancer Foundation of India"
+_NAME_HEAD_RE = re.compile(
+    r"\b(?:Council|Research|Foundation|Institute|Society|Trust|Fund|Agency|Association|"
+    r"Ministry of Health|Department of Health)\s+(?:of\s+(?:the\s+)?)?$"
+)
+# "Artiss®(Baxter, UK)": the address of a product's maker
+_MAKER_BEFORE_RE = re.compile(r"[®™]\s*\($")
+_FUNDER_WORD_RE = re.compile(
+    r"\b(?:Research|Council|Foundation|Institutes?|Society|Fund|Trust|Agency|Ministry|Pharma|"
+    r"Pharmaceuticals?|Inc|Ltd|GmbH|AG)\b"
+)
+_SETTING_WORD_RE = re.compile(
+    r"\b(?:Hospitals?|Universit(?:y|ies)|Cent(?:re|er)s?|Clinics?|Schools?|Department|"
+    r"Communit(?:y|ies)|Villages?|Districts?|Provinces?|City|Setting)\b",
+    re.IGNORECASE,
+)
+# an ethnic group: "African-American", "Afro-Caribbean", "Anglo-Indian"
+_ETHNIC_PREFIX_RE = re.compile(r"\b[A-Z][a-z]+-$")
+# ultrasound written "US": "had an US", "US-guided", "MRI and US"
+_ULTRASOUND_RE = re.compile(
+    r"(?:\ban\s+$|\b(?:MRI|CT|mammography|mammogram|imaging|breast|axillary|by|with)\s+"
+    r"(?:and\s+|or\s+|/\s*)?$)"
+)
+_ULTRASOUND_AFTER_RE = re.compile(
+    r"^(?:[- ]?guided|\s+(?:examination|exam|scan|imaging|images?|findings?|features?|"
+    r"and\s+(?:MRI|CT|mammography))\b)"
+)
+_FUNCTION_WORDS = frozenset(
+    ["and", "of", "the", "for", "on", "in", "with", "de", "du", "la", "des", "et", "und", "y"]
+)
+_GROUP_TAIL_RE = re.compile(
+    r"(?:\s+\([A-Z]{2,8}\))?(?:\s+(?:[A-Z][\w-]*|and|&)){1,6}\s+(?:Trials\s+)?Group\b"
+)
 _AND_COUNTRY_RE = re.compile(r"\s+(?:and|&)\s+$")
 _FUNDING_RE = re.compile(
     r"\b(?:funded|funding|grants?\b|supported by|sponsored|sponsor\b|registered|registry|"
@@ -120,6 +153,10 @@ def _names_something_else(view: TextView, hit: Hit) -> bool:
     after = view.text[hit.end : min(sentence.end, hit.end + 80)]
     if _NAME_TAIL_RE.match(after):
         return True
+    if _GROUP_TAIL_RE.match(after):
+        return False  # a national trial group runs its trials at home
+    if _NAME_HEAD_RE.search(view.text[max(sentence.start, hit.start - 40) : hit.start]):
+        return True
     if _FUNDING_RE.search(view.text, sentence.start, sentence.end):
         return True
     word = view.text[hit.start : hit.end]
@@ -130,11 +167,55 @@ def _names_something_else(view: TextView, hit: Hit) -> bool:
     return False
 
 
+def _name_list(view: TextView, hit: Hit) -> bool:
+    """The sentence is a funders' line that lost its heading, at the end of the text
+    ("Cancer Research UK, National Health and Medical Research Council Australia,
+    Sanofi-Aventis."): one of the last two sentences (never the title), three words or more,
+    no lower-case word but function words, a funder's word (Research, Council, Foundation,
+    Inc ...) and no word of a setting (hospital, university, centre, community ...)."""
+    if hit.sent == 0 or hit.sent < len(view.sentences) - 2:
+        return False
+    sentence = view.sentences[hit.sent]
+    words = _WORD_RE.findall(view.text, sentence.start, sentence.end)
+    lower = [w for w in words if w[0].islower() and w not in _FUNCTION_WORDS]
+    if len(words) < 3 or lower:
+        return False
+    body = view.text[sentence.start : sentence.end]
+    return bool(_FUNDER_WORD_RE.search(body)) and not _SETTING_WORD_RE.search(body)
+
+
+def _maker_address(view: TextView, hit: Hit) -> bool:
+    """The country ends the address of a product's maker, in parentheses right after the
+    product's mark: "Artiss® (Baxter, UK)"."""
+    sentence = view.sentences[hit.sent]
+    open_at = view.text.rfind("(", sentence.start, hit.start)
+    if open_at < 0 or ")" in view.text[open_at : hit.start]:
+        return False
+    inside = view.text[open_at + 1 : hit.start]
+    if "," not in inside:
+        return False
+    before = view.text[max(sentence.start, open_at - 3) : open_at + 1]
+    return bool(_MAKER_BEFORE_RE.search(before))
+
+
+def _not_a_place(view: TextView, hit: Hit) -> bool:
+    """An ethnic group ("African-American") or ultrasound written "US"."""
+    before = view.text[max(0, hit.start - 30) : hit.start]
+    if hit.kind == "demonym" and _ETHNIC_PREFIX_RE.search(before):
+        return True
+    if view.text[hit.start : hit.end] == "US":
+        after = view.text[hit.end : hit.end + 30]
+        return bool(_ULTRASOUND_RE.search(before) or _ULTRASOUND_AFTER_RE.match(after))
+    return False
+
+
 def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     sentence = view.sentences[hit.sent]
     if sentence.background and len(view.sentences) > 1:
         return False
-    if _names_something_else(view, hit):
+    if _names_something_else(view, hit) or _not_a_place(view, hit):
+        return False
+    if _name_list(view, hit) or _maker_address(view, hit):
         return False
     if "affiliation" in sentence.flags and "study" not in sentence.flags:
         return False
