@@ -285,3 +285,35 @@ def test_design_on_abstract_traps(text: str, expected: tuple[str | None, bool]) 
 )
 def test_design_on_more_abstract_families(text: str, expected: tuple[str | None, bool]) -> None:
     assert _design(text) == expected
+
+
+def test_review_of_mendelian_randomisation_studies_is_a_review() -> None:
+    text = (
+        "Body weight and ten diseases: a systematic review and meta-analysis of Mendelian "
+        "randomization studies. We searched three databases and pooled 40 estimates."
+    )
+    assert _design(text)[0] in ("systematic-review", "meta-analysis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caudal block in children. Forty children were allocated randomly to receive drug A "
+        "or drug B.",
+        "Rectal cancer therapy. Sixty patients were divided into two groups randomly.",
+        "Ablation settings. We performed a 2:1:1-randomization to three energy settings.",
+        "Secretin in autism. Each child received secretin or placebo in a randomly assigned "
+        "sequence.",
+    ],
+)
+def test_assignment_wordings_name_a_trial(text: str) -> None:
+    assert _design(text)[0] == "rct"
+
+
+def test_following_the_study_protocol_is_no_protocol_paper() -> None:
+    text = (
+        "Online coaching for activity: a feasibility randomised controlled trial. Adults were "
+        "randomised to coaching or a control website. Adherence to both the study protocol "
+        "and the programme was low."
+    )
+    assert _design(text) == ("rct", False)

@@ -80,7 +80,7 @@ _CLAUSE_RE = re.compile(r"[:;,()\[\]]")
 _RATIO_TO_RE = re.compile(
     r"\s*(?:\(\s*)?\d+\s*:\s*\d+(?:\s*:\s*\d+)*\s*\)?\s*,?\s*(?:to|into|between)\b", re.IGNORECASE
 )
-_RATIO_BEFORE_RE = re.compile(r"\d+\s*:\s*\d+(?:\s*:\s*\d+)*\s*$")
+_RATIO_BEFORE_RE = re.compile(r"\d+\s*:\s*\d+(?:\s*:\s*\d+)*[\s-]*$")
 # present-tense verbs after a sentence-initial design phrase: a definition of the design
 _GENERIC_VERBS = frozenset(["is", "are", "has", "have", "remains", "remain", "provides", "offers"])
 _ABBREVIATIONS_OK = frozenset(["ur", "rct", "rcts", "sr", "ma", "cer", "crt", "sw"])
@@ -216,7 +216,10 @@ def _is_generic(view: TextView, hit: Hit, left: list[str], right: list[str]) -> 
     verb = next((w for w in right[:3] if w not in _ABBREVIATIONS_OK), "")
     if len(head) <= 2 and set(head) <= {"the", "a", "an"} and verb in _GENERIC_VERBS:
         return True
-    return phrase.lower().startswith("randomly ") and bool(left) and left[-1] in _ARTICLES
+    # "a randomly allocated treatment" is a kind; "in a randomly assigned sequence" (a
+    # crossover's order of treatments) is this study's assignment
+    adjectival = phrase.lower().startswith("randomly ") and bool(left) and left[-1] in _ARTICLES
+    return adjectival and not (right and right[0] in ("sequence", "order"))
 
 
 def _noun_is_plural(right: list[str]) -> bool:
@@ -318,7 +321,9 @@ def _protocol_hit(view: TextView) -> Hit | None:
             continue
         if _PER_PROTOCOL_RE.search(view.text, max(0, hit.start - 30), hit.start):
             continue  # "according to the study protocol": a report following its protocol
-        if phrase in _PROTOCOL_NAMES or (future and phrase != "the protocol"):
+        if phrase in _PROTOCOL_NAMES and _names_this_protocol(view, hit):
+            return hit
+        if future and phrase != "the protocol" and phrase not in _PROTOCOL_NAMES:
             return hit
         sentence = view.sentences[hit.sent]
         if _DESIGN_NOUNS & set(_words(view.text[hit.end : min(sentence.end, hit.end + 80)])[:8]):
@@ -328,6 +333,17 @@ def _protocol_hit(view: TextView) -> Hit | None:
     if future and _TITLE_PROTOCOL_RE.match(view.text):
         return future[0]  # "Protocol: ...", "A protocol developing ...", with planned methods
     return None
+
+
+def _names_this_protocol(view: TextView, hit: Hit) -> bool:
+    """ "study protocol" names the paper in its title, with "this"/"our"/"we", or followed by
+    what it plans ("a study protocol for a randomised trial"); not "adherence to the study
+    protocol" or "the study protocol was approved" in a report of results."""
+    if hit.sent == 0 or _is_own(view, hit):
+        return True
+    sentence = view.sentences[hit.sent]
+    after = _words(view.text[hit.end : min(sentence.end, hit.end + 30)])[:2]
+    return bool(after) and after[0] in ("for", "of", "describes", "describing")
 
 
 def find_design(view: TextView) -> dict[str, Any] | None:
@@ -348,9 +364,11 @@ def find_design(view: TextView) -> dict[str, Any] | None:
         # a paper about trials ("What do letters publish about randomized controlled trials?")
         # names trials in its body as its topic: only an assignment of its own makes it one
         own = [h for h in own if h.value not in _RCTS or h.kind == "assignment"]
-    if any(h.sent == 0 and "mendelian" in h.rule for h in view.label_hits("DESIGN")):
+    mendelian = any(h.sent == 0 and "mendelian" in h.rule for h in view.label_hits("DESIGN"))
+    if mendelian and not any(h.sent == 0 and h.value in _REVIEWS for h in own):
         # a Mendelian randomisation study pools genetic estimates: a "meta-analysis" in it
-        # is a step of the analysis, not a review
+        # is a step of the analysis, not a review (unless its title names the review: "a
+        # systematic review and meta-analysis of Mendelian randomization studies")
         own = [h for h in own if h.value not in _REVIEWS]
     if any(h.value in _REVIEWS for h in own) and _is_data_synthesis(view):
         # "a meta-analysis of 12 transcriptome datasets", "GWAS meta-analysis": pooled data,
