@@ -317,3 +317,11 @@ def test_following_the_study_protocol_is_no_protocol_paper() -> None:
         "and the programme was low."
     )
     assert _design(text) == ("rct", False)
+
+
+def test_random_distribution_is_a_description_not_an_assignment() -> None:
+    text = (
+        "Lung nodules on CT in 300 smokers. Nodules were randomly distributed across the "
+        "lobes and grew slowly."
+    )
+    assert _design(text)[0] != "rct"
