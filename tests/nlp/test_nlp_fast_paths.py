@@ -418,6 +418,9 @@ def _unit_after_reference(view: TextView, pos: int) -> tuple[str, str, int] | bo
     words = follow_words(view.text, pos)
     previous = ""
     for _, (word, end) in zip(range(6), words, strict=False):
+        if word in (",", "and", "or") and previous[:1].isalpha():
+            if previous not in sample_size._BREAK_WORDS:
+                continue
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False

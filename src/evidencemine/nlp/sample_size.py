@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,8 @@ from evidencemine.numbers import NUMBER, matches_at, parse_int
 
 _NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+≤≥-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
 _N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
-_FOLLOW_RE = re.compile(r"\s*([A-Za-z][A-Za-z'’\-–]*|[^\sA-Za-z])")
+# A word after a number: an initialism with stops ("H. pylori", "U.S.") counts as one word.
+_FOLLOW_RE = re.compile(r"\s*((?:[A-Z]\.)+(?!\w)|[A-Za-z][A-Za-z'’\-–]*|[^\sA-Za-z])")
 _SUBGROUP_RE = re.compile(
     rf"\s*,?\s*(?:(?P<n1>{NUMBER})\s+of\s+(?:whom|which|these|them)|of\s+(?:whom|which)\s+"
     rf"(?P<n2>{NUMBER})|including\s+(?P<n3>{NUMBER}))\s+(?:were\s+|was\s+|had\s+|have\s+)?"
@@ -119,6 +120,9 @@ _BREAK_WORDS = frozenset(
         "into",
     ]
 )
+# Between two modifiers of a unit noun: "20 healthy, male volunteers", "342 adolescent and
+# adult patients" (after a word that is not a unit, a break word or a number).
+_LIST_JOINERS = frozenset([",", "and", "or"])
 # Words that a number labels rather than counts ("type 2", "grade 3", "stage II").
 _LABEL_WORDS = frozenset(["type", "grade", "stage", "class", "phase", "level", "step"])
 _ID_PREFIX_RE = re.compile(r"\b([A-Z][A-Z0-9-]{1,7})\s+$")
@@ -201,6 +205,11 @@ _SCREEN_RE = re.compile(
     r"screened|screening|assessed for eligibility|approached|invited|contacted|eligib|referred|"
     r"declined|identified|excluded|refused|records|abstracts",
     re.IGNORECASE,
+)
+# The verb that makes a count the sample: "were (randomly) assigned", "were enrolled".
+_PREDICATE_RE = re.compile(
+    r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|"
+    r"recruited|included|registered|accrued|entered)\b|\b(?:participated|took part)\b"
 )
 _CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
 _TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
@@ -291,6 +300,8 @@ def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
             return None
         word = m.group(1)
         pos = end = m.end()  # the word (group 1) ends the match
+        if word in _LIST_JOINERS and previous[:1].isalpha() and previous not in _BREAK_WORDS:
+            continue  # "20 healthy, male volunteers", "342 adolescent and adult patients"
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False
@@ -468,21 +479,39 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
 
 def _window_bounds(view: TextView, cand: Candidate) -> tuple[int, int]:
     """The clause around a candidate, as offsets: the words before it start at the first,
-    the words after it end at the second."""
+    the words after it end at the second. A comma or semicolon inside brackets after the
+    candidate ends nothing: "91 patients (median age 47 years; range 30-70) were enrolled"."""
     sentence = view.sentence_at(cand.start)
     start = max(sentence.start, cand.start - 40)
     start = view.text.rfind(";", start, cand.start) + 1 or start
     end = min(sentence.end, cand.end + 90)
-    cut = _CLAUSE_END_RE.search(view.text, cand.end, end)
-    return start, max(cand.end, cut.start() if cut else end)
+    text = view.text
+    for cut in _CLAUSE_END_RE.finditer(text, cand.end, end):
+        between = text[cand.end : cut.start()]
+        if between.count("(") <= between.count(")") and between.count("[") <= between.count("]"):
+            return start, max(cand.end, cut.start())
+    return start, end
 
 
-def _score(view: TextView, cand: Candidate) -> None:
+def _is_subject_of_enrolment(view: TextView, cand: Candidate, others: Sequence[int]) -> bool:
+    """Whether the sentence goes on, after the candidate and no other count, to say that they
+    were randomised or enrolled: "5170 patients (median age 62 years; ...) who had finished
+    five years of tamoxifen were randomly assigned to ..."."""
+    sentence = view.sentence_at(cand.start)
+    source = view.folded if view.folded is not None else view.text.lower()
+    m = _PREDICATE_RE.search(source, cand.end, min(sentence.end, cand.end + 250))
+    return m is not None and not any(cand.end <= o < m.start() for o in others)
+
+
+def _score(view: TextView, cand: Candidate, others: Sequence[int] = ()) -> None:
+    """Scores ``cand`` by its clause and sentence; ``others`` are where the other count
+    candidates start."""
     sentence = view.sentence_at(cand.start)
     source, context = _context_of(view)
     start, end = _window_bounds(view, cand)
     before, after = source[start : cand.end], source[cand.start : end]
     enrol = bool(context.enrol.search(before) or context.enrol.search(after))
+    enrol = enrol or _is_subject_of_enrolment(view, cand, others)
     analysed = bool(context.analysed.search(after))
     screened = bool(context.screen.search(after) or context.screen.search(before[-25:]))
     cand.role = "randomised" if enrol else "analysed" if analysed else ""
@@ -562,8 +591,9 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
     n_totals, arms = _n_equals(view)
     people = [c for c in unit_cands if c.kind == "participant"] + n_totals
     people += _verb_candidates(view)
+    starts = [c.start for c in people]
     for cand in people:
-        _score(view, cand)
+        _score(view, cand, starts)
     arm_group = _arm_groups(arms)
     best = _best([c for c in people if c.score > -3])
     if best is None and arm_group:
