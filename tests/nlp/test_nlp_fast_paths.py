@@ -405,7 +405,7 @@ def test_parse_int_shortcuts_equal_parse_number() -> None:
 def _unit_after_reference(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
     """``sample_size._unit_after`` as first written, reading words through a generator."""
 
-    def follow_words(text: str, pos: int, limit: int = 7) -> Iterator[tuple[str, int]]:
+    def follow_words(text: str, pos: int, limit: int = 20) -> Iterator[tuple[str, int]]:
         for _ in range(limit):
             m = sample_size._FOLLOW_RE.match(text, pos)
             if not m:
@@ -417,10 +417,15 @@ def _unit_after_reference(view: TextView, pos: int) -> tuple[str, str, int] | bo
     noncount = view.rules.words("NONCOUNT")
     words = follow_words(view.text, pos)
     previous = ""
-    for _, (word, end) in zip(range(6), words, strict=False):
-        if word in (",", "and", "or") and previous[:1].isalpha():
-            if previous not in sample_size._BREAK_WORDS:
-                continue
+    counted = 0
+    for word, end in words:
+        if counted == 6:
+            break
+        joiner = word in (",", "and", "or") and previous[:1].isalpha()
+        if joiner and previous not in sample_size._BREAK_WORDS:
+            previous = word
+            continue
+        counted += 1
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False

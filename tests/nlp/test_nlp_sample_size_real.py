@@ -47,3 +47,47 @@ def test_sample_size_traps(text: str, total: int | None) -> None:
 )
 def test_sample_size_words_consent_and_arms(text: str, total: int) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # modifiers joined by commas or "and", initialisms with stops, between count and noun
+        ("Fourteen healthy, non-smoking, white male volunteers took part.", 14),
+        ("This was a multicentre study of 240 adolescent and adult patients with asthma.", 240),
+        ("A total of 412 H. pylori-positive subjects were randomly assigned.", 412),
+        ("The cohort includes 18 504 U.S. female nurses who were enrolled in 1990.", 18504),
+        # brackets inside the clause; the sentence's own verb makes the count the sample
+        (
+            "In the LUNA-2 trial, 3120 patients (median age 58 years; range 31-85) who had "
+            "completed surgery were randomly assigned to drug A (1561 patients) or placebo "
+            "(1559 patients).",
+            3120,
+        ),
+        # a year-like number that people nouns follow is a count
+        ("Between March 2009 and June 2012, 2015 women were recruited.", 2015),
+        # "N of M eligible" when they took part; not when something happened to them
+        ("From 2010 to 2012, 87 of 350 eligible patients agreed to take part.", 87),
+        ("Nineteen (11 men and 8 women) out of 40 eligible patients were included.", 19),
+        ("In the drug arm, 35 of 48 evaluable patients had a complete response.", None),
+        # an abbreviation the text defines for people counts people
+        ("Fatigue is common in cancer survivors (CS). We randomised 96 CS to yoga or rest.", 96),
+        # a share is not the sample; a range's end is no count; units of measure are no count
+        (
+            "Among 902 patients who were randomized, 840 completed the study. A total of 380 "
+            "patients (42.1%) had at least one fracture.",
+            902,
+        ),
+        ("Groups of 4 to 8 women met weekly for a year.", None),
+        ("Two hundred patients with diastolic pressure between 90 and 110 mmHg participated.", 200),
+        ("Accrual stopped at 338 of 2,150 planned patients.", None),
+        # arms given with their allocation are summed
+        (
+            "Setting: two rheumatology clinics. 30 women were randomised to aquatic exercise "
+            "and 28 to usual care.",
+            58,
+        ),
+    ],
+)
+def test_sample_size_families(text: str, total: int | None) -> None:
+    assert _total(text) == total

@@ -7,6 +7,16 @@ What is never a sample size: a number glued to a hyphen ("12-month infant"), a n
 raise, screening verbs and background sentences lower); randomised and analysed totals are
 both kept when both are stated; reviews count included studies; cluster trials count
 participants and note the clusters.
+
+Definition followed: the sample size (``total``) is the number of people randomised or
+enrolled in the study; the analysed number (``analysed``) and the arms (``arms``) are kept
+apart and never replace it. When only arm sizes are given they are summed ("22 women were
+randomised to dance and 19 to usual care" is 41); screened, eligible, planned
+("planned to enrol", "2,150 planned patients"), per-arm and outcome counts ("a total of 25
+patients had a relapse") are not the sample; "31 of 322 eligible women took part" is 31.
+The corpora differ from this in places and are scored as they are: the expert PICO labels
+sometimes give the planned total where the abstract also states the enrolled one, the
+EBM-NLP crowd often labels one arm's count or "N per group"; we keep to the definition.
 """
 
 from __future__ import annotations
@@ -18,8 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from evidencemine.nlp.patterns import PatternRule
 from evidencemine.nlp.view import TextView, ends_with_match
-from evidencemine.numbers import NUMBER, matches_at, parse_int
+from evidencemine.numbers import DIGIT_NUMBER, NUMBER, matches_at, parse_int
 
 _NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+≤≥-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
 _N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
@@ -167,8 +178,24 @@ _PLANNED_RE = re.compile(
     r"would (?:be )?(?:need|require)|power(?:ed)?|sample size of|up to)\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
+# "breast cancer survivors (BCS)": a people noun and the abbreviation the text gives it
+_ABBREVIATION_RE = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
+# "31 of 322", "Fifty-two (29 men and 23 women) out of 62": what follows the part
+_OF_TOTAL_RE = re.compile(
+    rf"\s+(?:\([^()%]{{0,40}}\)\s+)?(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<m>{DIGIT_NUMBER})(?![\d.])"
+)
+_PLANNED_WORD_RE = re.compile(r"\b(?:planned|targeted|target|expected|anticipated|required)\b")
+# What happened to a count of people, not their taking part: "a total of 234 participants
+# reported not smoking", "a total of 25 subjects had ..."
+_EVENT_AFTER_RE = re.compile(
+    r"(?:\s+(?!who\b|whom\b|that\b|which\b|with\b)\w+){0,3}?\s+(?:had|experienced|developed|reported|died|showed|achieved|"
+    r"responded|suffered|required|relapsed|discontinued|withdrew|stopped|were\s+still)\b",
+)
+_SHARE_BEFORE_RE = re.compile(r"%\s*[(\[]?\s*$")
 _IN_BRACKETS_RE = re.compile(r"\([^()]*$")
-_PERCENT_AFTER_RE = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%")
+_PERCENT_AFTER_RE = re.compile(r"\s*[(\[]\s*\d+(?:\.\d+)?\s*%")
+# The second number of a range: "groups of 4 to 8 women", "between 95 and 110".
+_RANGE_PREFIX_RE = re.compile(r"(?:\d\s*(?:to|-|–)|\bbetween\s+\d[\d,.]*\s+and)\s*$")
 _DENOMINATOR_RE = re.compile(
     r"\d[\d,]*\s+(?:\([^()]{0,12}\)\s+)?(?:out\s+)?of\s+(?:the\s+|all\s+)?$", re.IGNORECASE
 )
@@ -193,7 +220,8 @@ _AGE_PREFIX_RE = re.compile(
 _ENROL_RE = re.compile(
     r"randomi[sz]|randomly|allocated|assigned|enrol|recruit|participat|took part|comprised|"
     r"consisted|sample (?:of|consisted|included|comprised)|total of|were included|included \d|"
-    r"were studied|took part|participants|N\s*=",
+    r"were studied|took part|take part|consented|participants|N\s*=|registered|accru|entered|"
+    r"(?:were|was)\s+\w+\s+included|included in (?:the|this)",
     re.IGNORECASE,
 )
 _ANALYSED_RE = re.compile(
@@ -209,8 +237,22 @@ _SCREEN_RE = re.compile(
 # The verb that makes a count the sample: "were (randomly) assigned", "were enrolled".
 _PREDICATE_RE = re.compile(
     r"\b(?:were|was)\s+(?:\w+\s+){0,2}?(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|"
-    r"recruited|included|registered|accrued|entered)\b|\b(?:participated|took part)\b"
+    r"recruited|included|registered|accrued|entered|studied)\b|\b(?:participated|took part)\b"
 )
+# "22 (women) were randomly assigned to": the first arm of an allocation sentence
+_ALLOCATED_TO_RE = re.compile(
+    rf"(?:{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+(?:randomly\s+)?"
+    r"(?:randomi[sz]ed|assigned|allocated)\s+(?:randomly\s+)?(?:to|into)\b",
+    re.IGNORECASE,
+)
+# ", and 19 (women) (were randomised) to": the next arm
+_NEXT_ARM_RE = re.compile(
+    rf"(?:,|;|\band\b|\bwhile\b|\bwhereas\b)\s+(?:(?:the\s+)?(?:other|remaining)\s+)?"
+    rf"(?P<n>{DIGIT_NUMBER}|{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?(?:(?:were|was)\s+(?:randomly\s+)?"
+    r"(?:randomi[sz]ed|assigned|allocated)\s+(?:randomly\s+)?)?(?:to|into)\b",
+    re.IGNORECASE,
+)
+_CONSENT_RE = re.compile(r"\b(?:agreed|consented|accepted)\b")
 _CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
 _TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
 # The longest text before "\s*$" each tail pattern can match (all end in a non-space
@@ -272,6 +314,7 @@ class Candidate:
     score: float = 0.0
     role: str = ""
     subgroups: list[dict[str, Any]] = field(default_factory=list)
+    needs_enrolment: bool = False  # kept only when its clause says they were enrolled
 
 
 @dataclass
@@ -283,25 +326,32 @@ class ArmCount:
     sent: int
 
 
-def _unit_after(view: TextView, pos: int) -> tuple[str, str, int] | bool | None:
+def _unit_after(
+    view: TextView, pos: int, units: dict[str, PatternRule] | None = None
+) -> tuple[str, str, int] | bool | None:
     """``(unit, kind, end)`` when a unit noun follows within a few modifiers; False when a
-    non-count noun (months, sessions, %) follows; None when nothing decides.
+    non-count noun (months, sessions, %) follows; None when nothing decides. ``units``: the
+    unit nouns (the lexicon's, and the text's own abbreviations, see :func:`_text_units`).
 
     Reads up to six words (a seventh for a two-word unit) with :data:`_FOLLOW_RE`, in one
     plain loop (no generator): this runs for every number."""
-    units = view.rules.lexicon.get("UNIT", {})
+    if units is None:
+        units = view.rules.lexicon.get("UNIT", {})
     noncount = view.rules.words("NONCOUNT")
     text = view.text
     follow = _FOLLOW_RE.match
     previous = ""
-    for _ in range(6):
+    words = 0
+    while words < 6:
         m = follow(text, pos)
         if m is None:
             return None
         word = m.group(1)
         pos = end = m.end()  # the word (group 1) ends the match
         if word in _LIST_JOINERS and previous[:1].isalpha() and previous not in _BREAK_WORDS:
-            continue  # "20 healthy, male volunteers", "342 adolescent and adult patients"
+            previous = word  # "20 healthy, male volunteers", "342 adolescent and adult patients"
+            continue
+        words += 1
         lower = word.lower().strip("'’")
         if lower in noncount:
             return False
@@ -344,8 +394,16 @@ def _skip_number(view: TextView, start: int, value: int, raw: str) -> bool:
 
     if ends_with_match(context.age_prefix, prefix, _AGE_PREFIX_LONGEST):
         return True
+    if _RANGE_PREFIX_RE.search(prefix):
+        return True  # "groups of 4 to 8 women": the end of a range
     is_year = raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2035
-    return is_year and ends_with_match(context.year_prefix, prefix, _YEAR_PREFIX_LONGEST)
+    if not is_year or not ends_with_match(context.year_prefix, prefix, _YEAR_PREFIX_LONGEST):
+        return False
+    # "Between May 2007 and Oct 2010, 2018 women were recruited": a year-like number that
+    # people nouns follow directly is a count
+    m = _FOLLOW_RE.match(view.text, start + len(raw))
+    unit = view.rules.lexicon.get("UNIT", {}).get(m.group(1).lower()) if m else None
+    return unit is None or unit.kind != "participant" or prefix.rstrip()[-1:] != ","
 
 
 def _subgroups(view: TextView, end: int) -> list[dict[str, Any]]:
@@ -367,20 +425,67 @@ def _numbers(view: TextView) -> Iterable[re.Match[str]]:
     return matches_at(_NUMBER_FOLDED_RE, view.folded, starts)
 
 
-def _unit_candidates(view: TextView) -> list[Candidate]:
+def _text_units(view: TextView) -> dict[str, PatternRule]:
+    """The lexicon's unit nouns, and the abbreviations the text defines for a group of people:
+    "breast cancer survivors (BCS)" makes "BCS" count people as "survivors" does."""
+    units = view.rules.lexicon.get("UNIT", {})
+    if "(" not in view.text:
+        return units
+    extra = {}
+    text = view.text
+    for m in _ABBREVIATION_RE.finditer(text):
+        before = text[max(0, m.start() - 20) : m.start()].rsplit(None, 1)
+        rule = units.get(before[-1].lower()) if before else None
+        abbreviation = m.group(1).lower()
+        if rule is not None and rule.kind == "participant" and abbreviation not in units:
+            extra[abbreviation] = rule
+    return {**units, **extra} if extra else units
+
+
+def _count_of_total(
+    view: TextView, pos: int, value: int, units: dict[str, PatternRule]
+) -> tuple[str, str, int] | None:
+    """The unit of "N of M <people>" (M > N) after N ends at ``pos``: "31 of 322 eligible
+    women took part" counts 31 women (the candidate must then say they took part)."""
+    m = _OF_TOTAL_RE.match(view.text, pos)
+    if m is None:
+        return None
+    total = parse_int(m.group("m"))
+    if total is None or total <= value:
+        return None
+    unit = _unit_after(view, m.end(), units)
+    return unit if isinstance(unit, tuple) and unit[1] == "participant" else None
+
+
+def _took_part(view: TextView, cand: Candidate) -> bool:
+    """Whether the words right after ``cand`` say these people took part ("31 of 322 eligible
+    women took part"), not that something happened to them ("35 of 48 patients responded")."""
+    source = view.folded if view.folded is not None else view.text.lower()
+    end = min(view.sentence_at(cand.start).end, cand.end + 60)
+    m = _PREDICATE_RE.search(source, cand.end, end) or _CONSENT_RE.search(source, cand.end, end)
+    return m is not None
+
+
+def _unit_candidates(view: TextView, units: dict[str, PatternRule]) -> list[Candidate]:
     found = []
     for m in _numbers(view):
         raw = m.group(1)
         value = parse_int(raw)
         if value is None or value < 2 or value > 1_000_000 or raw.lower() == "one":
             continue
-        unit = _unit_after(view, m.end())  # decides most numbers, so it goes before the prefix
+        # decides most numbers, so it goes before the prefix
+        unit = _unit_after(view, m.end(), units)
+        of_total = False
+        if unit is None:
+            unit = _count_of_total(view, m.end(), value, units)
+            of_total = unit is not None
         if not isinstance(unit, tuple):
             continue
         name, kind, end = unit
         if _skip_number(view, m.start(), value, raw):
             continue
         cand = Candidate(value, m.start(), end, name, kind, "sample-count-unit")
+        cand.needs_enrolment = of_total
         cand.subgroups = _subgroups(view, end)
         if raw[0].isalpha() and value < 10:
             cand.score -= 2
@@ -411,12 +516,15 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
         if n is None or n < 2:
             continue
         sentence = view.sentence_at(m.start())
-        if m.group(1) == "N":
+        if _SHARE_BEFORE_RE.search(view.text, max(sentence.start, m.start() - 6), m.start()):
+            continue  # "55% [N=6]": the count behind a share
+        paren = view.text.rfind("(", max(sentence.start, m.start() - 3), m.start() + 1)
+        if m.group(1) == "N" and (paren < 0 or per_sentence[sentence.index] == 1):
             unit = _unit_before(view, m.start(), sentence.start) or _unit_after(view, m.end())
             name, kind = (unit[0], unit[1]) if isinstance(unit, tuple) else (None, "participant")
             totals.append(Candidate(n, m.start(), m.end(), name, kind, "sample-n-equals", 3.0))
             continue
-        paren = view.text.rfind("(", max(sentence.start, m.start() - 3), m.start() + 1)
+        # "(n = 40)", and "paroxetine (N=13), placebo (N=11)": the arms of a sentence
         label = _arm_label(view.text, paren if paren >= 0 else m.start(), sentence.start)
         arms.append(ArmCount(label, n, m.start(), m.end(), sentence.index))
         last = label.split(" ")[-1].lower() if label else ""
@@ -477,6 +585,30 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
     return found
 
 
+def _allocation_sums(view: TextView, verb_cands: list[Candidate]) -> list[Candidate]:
+    """Arms given as counts with their allocation, summed: "22 women were randomised to
+    dance and 19 to usual care" gives 41 (the 22 is one arm)."""
+    sums = []
+    text = view.text
+    for cand in verb_cands:
+        first = _ALLOCATED_TO_RE.match(text, cand.start)
+        if first is None:
+            continue
+        sentence = view.sentence_at(cand.start)
+        total, end, pos = cand.n, first.end(), first.end()
+        limit = min(sentence.end, pos + 300)
+        while (m := _NEXT_ARM_RE.search(text, pos, limit)) is not None:
+            n = parse_int(m.group("n"))
+            unit = _unit_after(view, m.end("n"))
+            if n is None or unit is False or (isinstance(unit, tuple) and unit[1] != "participant"):
+                break
+            total, end, pos = total + n, m.end(), m.end()
+        if end > first.end():
+            cand.score -= 3  # one arm
+            sums.append(Candidate(total, cand.start, end, None, "participant", "sample-arm-sum"))
+    return sums
+
+
 def _window_bounds(view: TextView, cand: Candidate) -> tuple[int, int]:
     """The clause around a candidate, as offsets: the words before it start at the first,
     the words after it end at the second. A comma or semicolon inside brackets after the
@@ -512,16 +644,23 @@ def _score(view: TextView, cand: Candidate, others: Sequence[int] = ()) -> None:
     before, after = source[start : cand.end], source[cand.start : end]
     enrol = bool(context.enrol.search(before) or context.enrol.search(after))
     enrol = enrol or _is_subject_of_enrolment(view, cand, others)
+    enrol = enrol or (cand.needs_enrolment and _took_part(view, cand))
     analysed = bool(context.analysed.search(after))
     screened = bool(context.screen.search(after) or context.screen.search(before[-25:]))
     cand.role = "randomised" if enrol else "analysed" if analysed else ""
     cand.score += 2 * enrol - 1 * (analysed and not enrol) - 3 * (screened and not enrol)
     lead = source[max(0, cand.start - 25) : cand.start]
-    if ends_with_match(context.total_of, lead, _TOTAL_OF_LONGEST):
-        cand.score += 3
+    if ends_with_match(context.total_of, lead, _TOTAL_OF_LONGEST) and not (
+        _PERCENT_AFTER_RE.match(source, cand.end) or _EVENT_AFTER_RE.match(source, cand.end)
+    ):
+        cand.score += 3  # not "a total of 260 patients (29.5%) had an event"
+    if not enrol and _EVENT_AFTER_RE.match(source, cand.end):
+        cand.score -= 2  # "21 patients required a second operation": an outcome count
     if sentence.background:
         cand.score -= 4
-    if _PLANNED_RE.search(source, max(sentence.start, cand.start - 60), cand.start):
+    if _PLANNED_RE.search(source, max(sentence.start, cand.start - 60), cand.start) or (
+        _PLANNED_WORD_RE.search(source, cand.start, cand.end)
+    ):
         cand.score -= 3  # "planned to enrol 816 patients": a target, not the sample
     if _DENOMINATOR_RE.search(source, max(sentence.start, cand.start - 30), cand.start):
         cand.score -= 3  # "31 of 322 eligible women": the 31 took part
@@ -585,15 +724,24 @@ def _sum_of_arms(view: TextView, arms: list[ArmCount], units: list[Candidate]) -
 
 def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | None:
     """The sample size the text reports, with arms, subgroups, randomised/analysed, clusters."""
-    unit_cands = _unit_candidates(view)
+    unit_cands = _unit_candidates(view, _text_units(view))
     if design in ("systematic-review", "meta-analysis"):
         return _review_size(view, unit_cands)
     n_totals, arms = _n_equals(view)
     people = [c for c in unit_cands if c.kind == "participant"] + n_totals
-    people += _verb_candidates(view)
+    verb_cands = _verb_candidates(view)
+    people += verb_cands
     starts = [c.start for c in people]
     for cand in people:
         _score(view, cand, starts)
+    sums = _allocation_sums(view, verb_cands)
+    for cand in sums:
+        _score(view, cand, starts)
+        for other in people:
+            if other.start == cand.start:
+                other.score -= 3 if other.rule != "sample-count-verb" else 0
+    people += sums
+    people = [c for c in people if not c.needs_enrolment or _took_part(view, c)]
     arm_group = _arm_groups(arms)
     best = _best([c for c in people if c.score > -3])
     if best is None and arm_group:
