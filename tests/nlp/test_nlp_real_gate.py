@@ -84,7 +84,7 @@ def test_check_halves_are_substantial(check_figures: dict[str, dict[str, Any]]) 
 PAGE_FLOORS: dict[tuple[str, str, str], float] = {
     ("pico_rct_abstracts", "countries", "f1"): 0.93,  # 0.56 before the page cleaning rules
     ("pico_rct_abstracts", "countries", "precision_all_docs"): 0.61,
-    ("pico_rct_abstracts", "sample_size", "hit"): 0.83,
+    ("pico_rct_abstracts", "sample_size", "hit"): 0.87,  # was 0.83
 }
 
 
