@@ -56,6 +56,21 @@ def _codes(text: str) -> list[str]:
             ["GH"],
         ),
         ("Seroma was checked by an US at one week in 60 women in Chile.", ["CL"]),
+        ("Of 150 veterans in Ohio, 40% had served in Iraq or Afghanistan.", ["US"]),
+        ("We enrolled 120 mothers born in Somalia who live in Oslo.", ["NO"]),
+        ("Women in Peru got a US-licensed vaccine or the EU (VAX-EU) reference product.", ["PE"]),
+        (
+            "In this trial (funded by Acme Pharma), 128 women were recruited from 13 United "
+            "States oncology centres.",
+            ["US"],
+        ),
+        ("Funded by the Wellcome Trust, United Kingdom; 60 adults took part.", []),
+        (
+            "Sleep coaching for infants. IMPORTANCE: Poor sleep is common in Canada. SETTING & "
+            "PARTICIPANTS : Japanese mothers of 6-month-old infants in Kanagawa.",
+            ["JP"],
+        ),
+        ("We randomly assigned 300 mothers in Chengdu to text reminders.", ["CN"]),
         ("Biopsies were US-guided in 40 women treated in Chile.", ["CL"]),
         ("Wounds were closed with Sealex®(Medco, UK) glue in 80 women in Chile.", ["CL"]),
         ("A walking programme for African-American women in 12 churches.", []),

@@ -18,7 +18,12 @@ from evidencemine.nlp.view import TextView
 
 _ORIGIN_RE = re.compile(
     r"\b(?:developed|originated|designed|created|imported|adapted|transported|translated|"
-    r"originally|came|comes|brought|licensed)\b[^.;]{0,30}?\b(?:in|from|by)\s+(?:the\s+)?$",
+    r"originally|came|comes|brought|licensed)\b[^.;]{0,30}?\b(?:in|from|by)\s+(?:the\s+)?$|"
+    # where people come from or served, not where the study is: "born in Somalia", "served
+    # in Iraq or Afghanistan"
+    r"\b(?:served|deployed|stationed|born|immigrated|emigrated|migrated|fled)\s+(?:[a-z]+\s+)?"
+    r"(?:in|from)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?"
+    r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?){0,4}$",
     re.IGNORECASE,
 )
 _CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d\b)[^()]*\)")
@@ -47,6 +52,11 @@ _SETTING_WORD_RE = re.compile(
     r"Communit(?:y|ies)|Villages?|Districts?|Provinces?|City|Setting)\b",
     re.IGNORECASE,
 )
+# where a product comes from: "US-licensed", "EU-sourced", "the US (RTX-US) reference product"
+_PRODUCT_ORIGIN_RE = re.compile(
+    r"^(?:\s*\([^()]{1,20}\))?[- ](?:licensed|sourced|approved|manufactured|made|produced|"
+    r"commercial|reference|marketed)\b"
+)
 # an ethnic group: "African-American", "Afro-Caribbean", "Anglo-Indian"
 _ETHNIC_PREFIX_RE = re.compile(r"\b[A-Z][a-z]+-$")
 # ultrasound written "US": "had an US", "US-guided", "MRI and US"
@@ -70,6 +80,10 @@ _FUNDING_RE = re.compile(
     r"registration|trial number|identifier|ClinicalTrials\.gov|ISRCTN|copyright|©|all rights "
     r"reserved|published by|printed in)",
     re.IGNORECASE,
+)
+_SITE_CUE_RE = re.compile(
+    r"\b(?:recruited|enrolled|conducted|done|performed|carried out|took place|randomi[sz]ed)"
+    r"\s+(?:[a-z]+\s+){0,3}(?:in|from|at)\s+(?:\d+\s+|[a-z]+\s+){0,3}(?:the\s+)?$"
 )
 _PERSON_NAMEABLE = frozenset(
     ["Holland", "Jordan", "Chad", "Georgia", "Israel", "India", "Kenya", "Chile", "Trinidad"]
@@ -158,7 +172,9 @@ def _names_something_else(view: TextView, hit: Hit) -> bool:
     if _NAME_HEAD_RE.search(view.text[max(sentence.start, hit.start - 40) : hit.start]):
         return True
     if _FUNDING_RE.search(view.text, sentence.start, sentence.end):
-        return True
+        # a funding or registration note in the sentence, unless the country follows a
+        # site phrase of its own: "(funded by X), women were recruited from 13 US centres"
+        return not _SITE_CUE_RE.search(view.text[max(sentence.start, hit.start - 60) : hit.start])
     word = view.text[hit.start : hit.end]
     if word in _PERSON_NAMEABLE:
         before = view.text[max(sentence.start, hit.start - 30) : hit.start]
@@ -199,10 +215,16 @@ def _maker_address(view: TextView, hit: Hit) -> bool:
 
 
 def _not_a_place(view: TextView, hit: Hit) -> bool:
-    """An ethnic group ("African-American") or ultrasound written "US"."""
+    """An ethnic group ("African-American"), where a product comes from ("US-licensed
+    trastuzumab", "the EU (X-EU) reference product") or ultrasound written "US"."""
     before = view.text[max(0, hit.start - 30) : hit.start]
     if hit.kind == "demonym" and _ETHNIC_PREFIX_RE.search(before):
         return True
+    if _PRODUCT_ORIGIN_RE.match(view.text[hit.end : hit.end + 40]):
+        return True
+    word = view.text[hit.start : hit.end]
+    if word.isupper() and before.endswith("-") and before[-2:-1].isalnum():
+        return True  # part of a code: "RTX-US", "ABC-UK"
     if view.text[hit.start : hit.end] == "US":
         after = view.text[hit.end : hit.end + 30]
         return bool(_ULTRASOUND_RE.search(before) or _ULTRASOUND_AFTER_RE.match(after))
