@@ -325,3 +325,58 @@ def test_random_distribution_is_a_description_not_an_assignment() -> None:
         "lobes and grew slowly."
     )
     assert _design(text)[0] != "rct"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # clusters counted at the head of the clause, or "random assignment of" clusters
+        (
+            "Pre-school quality. Twelve schools in two districts serving 900 pupils were "
+            "randomly assigned to coaching or usual practice.",
+            ("cluster-rct", False),
+        ),
+        (
+            "Home visiting at scale. Effects are identified by the random assignment of "
+            "municipalities to the programme or to control.",
+            ("cluster-rct", False),
+        ),
+        (
+            "Reading with parents. Families of 800 toddlers attending 20 nurseries were "
+            "randomly assigned to the app or to a waiting list.",
+            ("rct", False),
+        ),
+        # "Non-Randomized Controlled Trial": the longer phrase does not make it an RCT
+        (
+            "Group work for infant attachment: a preliminary evaluation in a Non-Randomized "
+            "Controlled Trial. Forty mothers took part.",
+            ("quasi-experimental", False),
+        ),
+        # titles of papers about a planned trial
+        (
+            "Costs of a group parenting programme: protocol and implementation of a trial. "
+            "Parents were randomised to groups or a waiting list.",
+            ("rct", True),
+        ),
+        (
+            "Preventing neglect: design of a randomised controlled trial of nurse home visits. "
+            "Mothers were randomised to visits or usual care.",
+            ("rct", True),
+        ),
+        # the title's trial wins over reviews listed around it on a page
+        (
+            "A mother-infant programme: a pilot randomized controlled trial in Peru. Mothers "
+            "were randomized to visits or usual care. Similar articles: A systematic review "
+            "of home visiting.",
+            ("rct", False),
+        ),
+        # a title is never background
+        (
+            "Preschool and school readiness: evidence from a regression discontinuity design. "
+            "We used records of 4,000 children.",
+            ("quasi-experimental", False),
+        ),
+    ],
+)
+def test_design_on_scraped_page_families(text: str, expected: tuple[str | None, bool]) -> None:
+    assert _design(text) == expected

@@ -67,6 +67,14 @@ _PER_PROTOCOL_RE = re.compile(
     re.IGNORECASE,
 )
 _PROTOCOL_NAMES = frozenset(["study protocol", "trial protocol", "protocol paper"])
+# a title naming a paper about a planned study: "...: protocol and implementation of a
+# trial", "... – a study protocol", "rationale and design", "design of a randomised trial"
+_TITLE_DESIGN_PAPER_RE = re.compile(
+    r"(?:[:\u2013\u2014]|\s-)\s*(?:an?\s+|the\s+)?(?:study\s+|trial\s+)?protocol\b|"
+    r"\brationale and design\b|\bdesign and rationale\b|"
+    r"\bdesign of an?\s+(?:[\w-]+[\s,]+){0,4}?(?:trial|study|evaluation)\b",
+    re.IGNORECASE,
+)
 # a title that starts with the word protocol: "Protocol: ...", "A protocol for ..."
 _TITLE_PROTOCOL_RE = re.compile(r"\s*(?:\[\s*)?(?:an?\s+|the\s+)?protocol\b", re.IGNORECASE)
 _NOTICE_RE = re.compile(
@@ -86,6 +94,16 @@ _GENERIC_VERBS = frozenset(["is", "are", "has", "have", "remains", "remain", "pr
 _ABBREVIATIONS_OK = frozenset(["ur", "rct", "rcts", "sr", "ma", "cer", "crt", "sw"])
 _TITLE_PLURAL_RE = re.compile(r"\b(?:trials|RCTs|designs|studies)\b", re.IGNORECASE)
 _SMALL_COUNTS = frozenset(["two", "three", "four", "both", "2", "3", "4", "twin", "parallel"])
+_COUNT_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
+    "fifty sixty seventy eighty ninety hundred".split()
+)
+_ASSIGNMENT_NAMES = frozenset(
+    ["random assignment", "random allocation", "randomisation", "randomization"]
+)
+# "Non-Randomized Controlled Trial", "quasi-randomised", "not randomised": the longer RCT
+# phrase wins the overlap with "non-randomised", so the prefix is checked here
+_NEGATED_RE = re.compile(r"(?:\bnon|\bquasi|\bpseudo|\bnot)[\s-]*$", re.IGNORECASE)
 _ARTICLES = frozenset(["a", "an", "the"])
 _OWN = frozenset(["this", "our", "present", "current", "we"])
 _GUIDANCE_RE = re.compile(r"consensus|position|points-to-consider")
@@ -110,16 +128,53 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
     passive = view.text[hit.start : hit.end].lower().startswith(("were", "was"))
     if before and before[-1] in ("were", "was"):
         before, passive = before[:-1], True
+    humans = view.rules.words_of_kind("DESIGN_CUE", "human")
+    if _people_head_the_clause(view, hit, cluster_units, humans):
+        return False  # "Families of 800 toddlers attending 20 nurseries were randomised"
     if before and before[-1] in cluster_units:
         return True
     if passive and any(w in cluster_units for w in before[-3:]):
         return True
     after = view.text[hit.end : min(sentence.end, hit.end + 40)]
     words = [w.lower() for w in _AFTER_WORD_RE.findall(after)][:3]
-    return bool(words) and (
+    if words and (
         words[0] in cluster_units
-        or (len(words) > 1 and words[0][0].isdigit() and words[1] in cluster_units)
-    )
+        or (len(words) > 1 and (words[0][0].isdigit() or words[0] == "of"))
+        and words[1] in cluster_units
+    ):
+        return True  # "randomised 24 villages", "random assignment of municipalities"
+    return _counted_clusters_assigned(view, hit, cluster_units)
+
+
+def _clause_words(view: TextView, hit: Hit) -> list[str]:
+    sentence = view.sentences[hit.sent]
+    start = max(sentence.start, hit.start - 160, view.text.rfind(";", 0, hit.start) + 1)
+    return [w.lower() for w in _AFTER_WORD_RE.findall(view.text[start : hit.start])]
+
+
+def _people_head_the_clause(
+    view: TextView, hit: Hit, cluster_units: frozenset[str], humans: frozenset[str]
+) -> bool:
+    """People are named before any cluster in the assignment's clause."""
+    for word in _clause_words(view, hit):
+        if word in humans:
+            return True
+        if word in cluster_units:
+            return False
+    return False
+
+
+def _counted_clusters_assigned(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> bool:
+    """The clause opens with a count of clusters that "were" then assigned: "Ten schools in
+    urban districts serving 900 pupils were randomly assigned", "56 schools were first selected
+    by stratified sampling and then randomly allocated"."""
+    words = _clause_words(view, hit)
+    for i, word in enumerate(words[:-1]):
+        if not (word[0].isdigit() or word in _COUNT_WORDS):
+            continue
+        if cluster_units & set(words[i + 1 : i + 3]) and {"were", "was"} & set(words[i + 1 :]):
+            return True
+    return False
 
 
 def _is_animal_study(view: TextView, hit: Hit, units: _Units) -> bool:
@@ -159,7 +214,8 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
     own = any(w in _OWN for w in left)
     # earlier work, unless the sentence names this study: a background section often ends
     # with "This 9-month, randomized, placebo-controlled study ..."
-    background = sentence.background and len(view.sentences) > 1 and hit.value not in _REVIEWS
+    # (a title is never background: "...: evidence from a regression discontinuity design")
+    background = sentence.background and hit.sent > 0 and hit.value not in _REVIEWS
     if background and (not own or (right and right[0] in _REPORTING_VERBS)):
         return True
     if hit.kind != "assignment" and _PLURAL_RE.search(view.text[hit.start : hit.end]):
@@ -279,6 +335,7 @@ def _own_hits(view: TextView) -> list[Hit]:
         if h.value != "protocol"
         and h.kind != "veto"
         and not _vetoed(h, vetoes)
+        and not (h.value in _RCTS and _NEGATED_RE.search(view.text, max(0, h.start - 8), h.start))
         and not _is_mention(view, h, before, after)
     ]
 
@@ -287,7 +344,8 @@ def _value_of(view: TextView, hit: Hit, units: _Units) -> str:
     cluster_units = units[0]
     if hit.value in _RCTS and _is_animal_study(view, hit, units):
         return "other"
-    assignment = hit.value == "rct" and hit.kind == "assignment"
+    phrase = view.text[hit.start : hit.end].lower()
+    assignment = hit.value == "rct" and (hit.kind == "assignment" or phrase in _ASSIGNMENT_NAMES)
     if assignment and _is_cluster_assignment(view, hit, cluster_units):
         return "cluster-rct"
     return hit.value
@@ -332,7 +390,16 @@ def _protocol_hit(view: TextView) -> Hit | None:
         return future[0]
     if future and _TITLE_PROTOCOL_RE.match(view.text):
         return future[0]  # "Protocol: ...", "A protocol developing ...", with planned methods
+    if view.sentences:
+        title = view.sentences[0]
+        m = _TITLE_DESIGN_PAPER_RE.search(view.text, title.start, title.end)
+        if m:  # "...: protocol and implementation of a trial", "rationale and design"
+            return next((h for h in hits if h.sent == 0), future[0] if future else _title_hit(m))
     return None
+
+
+def _title_hit(m: re.Match[str]) -> Hit:
+    return Hit("DESIGN", "protocol", "protocol", "design-protocol-title", m.start(), m.end(), 0, 0)
 
 
 def _names_this_protocol(view: TextView, hit: Hit) -> bool:
@@ -386,6 +453,12 @@ def find_design(view: TextView) -> dict[str, Any] | None:
     if all(_is_bare_randomisation(view, h) for h in own if h.value in _RCTS):
         # "randomization" alone ("specified randomization procedures") is no design
         own = [h for h in own if h.value not in _RCTS or not _is_bare_randomisation(view, h)]
+    if any(h.sent == 0 and h.value in _RCTS for h in own) and not any(
+        h.sent == 0 for h in own if h.value in _REVIEWS
+    ):
+        # the title says what the paper is: "...: a pilot randomized controlled trial" is a
+        # trial even when the page around it lists systematic reviews (related articles)
+        own = [h for h in own if h.value not in _REVIEWS or _is_own(view, h)]
     best: tuple[int, int, Hit, str] | None = None
     for hit in own:
         value = _value_of(view, hit, units)
