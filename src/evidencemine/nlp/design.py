@@ -95,8 +95,29 @@ _ABBREVIATIONS_OK = frozenset(["ur", "rct", "rcts", "sr", "ma", "cer", "crt", "s
 _TITLE_PLURAL_RE = re.compile(r"\b(?:trials|RCTs|designs|studies)\b", re.IGNORECASE)
 _SMALL_COUNTS = frozenset(["two", "three", "four", "both", "2", "3", "4", "twin", "parallel"])
 _COUNT_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty "
-    "fifty sixty seventy eighty ninety hundred".split()
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+    ]
 )
 _ASSIGNMENT_NAMES = frozenset(
     ["random assignment", "random allocation", "randomisation", "randomization"]
@@ -139,8 +160,10 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
     words = [w.lower() for w in _AFTER_WORD_RE.findall(after)][:3]
     if words and (
         words[0] in cluster_units
-        or (len(words) > 1 and (words[0][0].isdigit() or words[0] == "of"))
-        and words[1] in cluster_units
+        or (
+            (len(words) > 1 and (words[0][0].isdigit() or words[0] == "of"))
+            and words[1] in cluster_units
+        )
     ):
         return True  # "randomised 24 villages", "random assignment of municipalities"
     return _counted_clusters_assigned(view, hit, cluster_units)
