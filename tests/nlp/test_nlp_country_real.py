@@ -71,6 +71,17 @@ def _codes(text: str) -> list[str]:
             ["JP"],
         ),
         ("We randomly assigned 300 mothers in Chengdu to text reminders.", ["CN"]),
+        ("In Ghana, 300 mothers paid US $0.30 (about 2 US dollars a week) for the test.", ["GH"]),
+        ("Shoulders of 50 adults in Chile were rated on the Oxford and Constant scores.", ["CL"]),
+        ("Coaches used a manual (Smith, Routledge, New York, 2010a) with 60 teens in Kenya.", ["KE"]),
+        ("Teeth were cleaned with inserts (US-POL) or hand tools (MANUAL) in 40 adults.", []),
+        ("Families on both sides of the US-Mexico border took part.", ["US", "MX"]),
+        (
+            "Toddlers in 20 day-care centres in Nairobi were screened with the Denver "
+            "Developmental Screening Test and the Denver II; mothers completed the Edinburgh "
+            "Postnatal Depression Scale and the Ottawa Personal Decision Guide.",
+            ["KE"],
+        ),
         ("Biopsies were US-guided in 40 women treated in Chile.", ["CL"]),
         ("Wounds were closed with Sealex®(Medco, UK) glue in 80 women in Chile.", ["CL"]),
         ("A walking programme for African-American women in 12 churches.", []),

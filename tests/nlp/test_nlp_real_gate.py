@@ -33,8 +33,8 @@ FLOORS: dict[tuple[str, str, str], float] = {
     ("pico_rct_abstracts", "sample_size", "precision"): 0.90,  # was 0.88
     # f1 over documents whose expert locations name a country (0.74 -> 0.94 with the site
     # rules; the measure was over every document before); precision over every document
-    ("pico_rct_abstracts", "countries", "f1"): 0.92,
-    ("pico_rct_abstracts", "countries", "precision_all_docs"): 0.60,
+    ("pico_rct_abstracts", "countries", "f1"): 0.93,  # was 0.92
+    ("pico_rct_abstracts", "countries", "precision_all_docs"): 0.61,  # was 0.60
     ("ebmnlp_dev_crowd", "sample_size", "hit"): 0.89,  # was 0.88
     ("ebmnlp_dev_crowd", "sample_size", "precision"): 0.94,  # was 0.92
     ("ebmnlp_train_crowd", "sample_size", "hit"): 0.88,  # was 0.86

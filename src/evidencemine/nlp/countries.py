@@ -26,14 +26,16 @@ _ORIGIN_RE = re.compile(
     r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?){0,4}$",
     re.IGNORECASE,
 )
-_CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d\b)[^()]*\)")
+_CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d[a-z]?\b)[^()]*\)")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # up to four capitalised words, then a noun that makes the whole a name
 _NAME_TAIL_RE = re.compile(
     r"(?:[ -]+(?:[A-Z][\w'’&-]*|of|and|for|on|the|&)){0,4}?[ -]+(?:Society|Association|"
     r"Registry|Register|Alliance|Agency|Administration|Foundation|Scale|Score|Criteria|"
     r"Classification|Questionnaire|Index|Inventory|Journal|Board|Commission|Federation|"
-    r"College|Academy|Centers|Institutes|Council|Fund|Trust|Consortium)\b"
+    r"College|Academy|Centers|Institutes|Council|Fund|Trust|Consortium|Test|Tests|Rules|"
+    r"Guide|Framework|Model|Method|Checklist|Battery|Interview|Schedule|Tool|Instrument|"
+    r"Screener)\b|^\s+(?:II|III|IV)\b"
 )
 # the country word closes an organisation's name: "Research Council Australia",
 # "Diabetes Research UK", "Cancer Foundation of India"
@@ -57,6 +59,12 @@ _PRODUCT_ORIGIN_RE = re.compile(
     r"^(?:\s*\([^()]{1,20}\))?[- ](?:licensed|sourced|approved|manufactured|made|produced|"
     r"commercial|reference|marketed)\b"
 )
+# money and scores: "US $0.28", "US dollars", "the Oxford and Constant scores"
+_NOT_PLACE_AFTER_RE = re.compile(
+    r"\s*\$|\s+dollars?\b|(?:\s+(?:and|&)\s+[A-Z][\w'’-]*)?\s+(?:scores?|scales?|"
+    r"questionnaires?|criteria|classification)\b"
+)
+_CODE_AFTER_RE = re.compile(r"-[A-Z0-9]{2,}\b(?![-’'][a-z])")
 # an ethnic group: "African-American", "Afro-Caribbean", "Anglo-Indian"
 _ETHNIC_PREFIX_RE = re.compile(r"\b[A-Z][a-z]+-$")
 # ultrasound written "US": "had an US", "US-guided", "MRI and US"
@@ -222,9 +230,13 @@ def _not_a_place(view: TextView, hit: Hit) -> bool:
         return True
     if _PRODUCT_ORIGIN_RE.match(view.text[hit.end : hit.end + 40]):
         return True
+    if _NOT_PLACE_AFTER_RE.match(view.text, hit.end):
+        return True
     word = view.text[hit.start : hit.end]
     if word.isupper() and before.endswith("-") and before[-2:-1].isalnum():
         return True  # part of a code: "RTX-US", "ABC-UK"
+    if word.isupper() and _CODE_AFTER_RE.match(view.text, hit.end):
+        return True  # "US-POL", "UK-ABC1"
     if view.text[hit.start : hit.end] == "US":
         after = view.text[hit.end : hit.end + 30]
         return bool(_ULTRASOUND_RE.search(before) or _ULTRASOUND_AFTER_RE.match(after))
