@@ -73,7 +73,10 @@ def _codes(text: str) -> list[str]:
         ("We randomly assigned 300 mothers in Chengdu to text reminders.", ["CN"]),
         ("In Ghana, 300 mothers paid US $0.30 (about 2 US dollars a week) for the test.", ["GH"]),
         ("Shoulders of 50 adults in Chile were rated on the Oxford and Constant scores.", ["CL"]),
-        ("Coaches used a manual (Smith, Routledge, New York, 2010a) with 60 teens in Kenya.", ["KE"]),
+        (
+            "Coaches used a manual (Smith, Routledge, New York, 2010a) with 60 teens in Kenya.",
+            ["KE"],
+        ),
         ("Teeth were cleaned with inserts (US-POL) or hand tools (MANUAL) in 40 adults.", []),
         ("Families on both sides of the US-Mexico border took part.", ["US", "MX"]),
         (
