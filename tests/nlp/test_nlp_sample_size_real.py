@@ -91,3 +91,29 @@ def test_sample_size_words_consent_and_arms(text: str, total: int) -> None:
 )
 def test_sample_size_families(text: str, total: int | None) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # letters outside ASCII and digits inside a modifier do not end the count's noun phrase
+        ("Sixty-two chemotherapy-naïve gastric cancer patients were randomized.", 62),
+        ("We enrolled 31 HER2+ breast cancer patients in a phase II trial.", 31),
+        # the count is the sample although arm counts in brackets stand before its verb
+        (
+            "Fifty patients with chronic pain (28 cases given the drug and 22 controls) were "
+            "studied for one year.",
+            50,
+        ),
+        # study sites are no sample; clusters that were randomised or analysed are
+        ("An open study in 8 centres compared two tablets for arthritis pain.", None),
+        ("A difference-in-differences analysis of 1,240 schools in Norway.", 1240),
+        # two compared groups are summed
+        (
+            "We compared 310 mothers who attended the groups with 290 mothers who did not.",
+            600,
+        ),
+    ],
+)
+def test_sample_size_words_sites_and_compared_groups(text: str, total: int | None) -> None:
+    assert _total(text) == total

@@ -35,7 +35,9 @@ from evidencemine.numbers import DIGIT_NUMBER, NUMBER, matches_at, parse_int
 _NUMBER_RE = re.compile(rf"(?<![\w.,/=<>±+≤≥-])({NUMBER})(?![\w%/‰-]|[.,]\d)", re.IGNORECASE)
 _N_EQUALS_RE = re.compile(r"(?<![A-Za-z])([Nn])\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)(?![\d.])")
 # A word after a number: an initialism with stops ("H. pylori", "U.S.") counts as one word.
-_FOLLOW_RE = re.compile(r"\s*((?:[A-Z]\.)+(?!\w)|[A-Za-z][A-Za-z'’\-–]*|[^\sA-Za-z])")
+# A word may hold digits and "+" after its first letter ("HER2+ patients", "COVID-19 patients")
+# and letters outside ASCII ("chemotherapy-naïve"); any other character is a word of its own.
+_FOLLOW_RE = re.compile(r"\s*((?:[A-Z]\.)+(?!\w)|[^\W\d_][\w'’\-–+]*|\S)")
 _SUBGROUP_RE = re.compile(
     rf"\s*,?\s*(?:(?P<n1>{NUMBER})\s+of\s+(?:whom|which|these|them)|of\s+(?:whom|which)\s+"
     rf"(?P<n2>{NUMBER})|including\s+(?P<n3>{NUMBER}))\s+(?:were\s+|was\s+|had\s+|have\s+)?"
@@ -55,13 +57,13 @@ _NUMBER_FOLDED_RE = re.compile(_NUMBER_RE.pattern)
 _VERB_COUNT_FOLDED_RE = re.compile(_VERB_COUNT_RE.pattern)
 # A count-verb match needs one of these (the ``verb`` group), so without any there is none.
 _COUNT_VERB_STEMS = (
+    "analy",
     "randomi",
     "allocated",
     "assigned",
     "enrolled",
     "recruited",
     "completed",
-    "analy",
     "retained",
     "participated",
     "took part",
@@ -191,6 +193,12 @@ _EVENT_AFTER_RE = re.compile(
     r"(?:\s+(?!who\b|whom\b|that\b|which\b|with\b)\w+){0,3}?\s+(?:had|experienced|developed|reported|died|showed|achieved|"
     r"responded|suffered|required|relapsed|discontinued|withdrew|stopped|were\s+still)\b",
 )
+# "compared 5,883 children living in ... with 1,879 children in ...": two groups of people
+_COMPARED_RE = re.compile(
+    rf"compar(?:ed|ing)\s+(?P<n1>{DIGIT_NUMBER})\s[^.;]{{0,150}}?\b(?:with|to)\s+(?:the\s+)?"
+    rf"(?P<n2>{DIGIT_NUMBER})\s"
+)
+_SITES_PREFIX_RE = re.compile(r"\b(?:in|at|from|across|within)\s+$", re.IGNORECASE)
 _SHARE_BEFORE_RE = re.compile(r"%\s*[(\[]?\s*$")
 _IN_BRACKETS_RE = re.compile(r"\([^()]*$")
 _PERCENT_AFTER_RE = re.compile(r"\s*[(\[]\s*\d+(?:\.\d+)?\s*%")
@@ -225,7 +233,8 @@ _ENROL_RE = re.compile(
     re.IGNORECASE,
 )
 _ANALYSED_RE = re.compile(
-    r"complet|analy[sz]|retained|followed up|follow-up data|remained|provided (?:data|follow)|"
+    r"complet|analy[sz]|evaluable|retained|followed up|follow-up data|remained|"
+    r"provided (?:data|follow)|"
     r"lost to|available for",
     re.IGNORECASE,
 )
@@ -561,7 +570,11 @@ def _count_verbs(view: TextView) -> Iterable[re.Match[str]]:
         return _VERB_COUNT_RE.finditer(view.text)
     # A match's verb starts with one of the stems, after its number: numbers at or after the
     # last stem in the text cannot start one.
-    last_stem = max(view.folded.rfind(stem) for stem in _COUNT_VERB_STEMS)
+    last_stem = -1
+    for stem in _COUNT_VERB_STEMS:  # each search only looks after the latest stem found so far
+        found = view.folded.rfind(stem, last_stem + 1)
+        if found > last_stem:
+            last_stem = found
     if last_stem < 0:
         return ()
     starts = view.number_starts()
@@ -609,6 +622,27 @@ def _allocation_sums(view: TextView, verb_cands: list[Candidate]) -> list[Candid
     return sums
 
 
+def _compared_sums(view: TextView, people: list[Candidate]) -> list[Candidate]:
+    """Two groups compared, summed: "we compared 2,148 families who were visited with 2,148
+    matched families who were not" is 4,296 (each count is one group)."""
+    source = view.folded if view.folded is not None else view.text.lower()
+    if "compar" not in source:
+        return []
+    by_start = {c.start: c for c in people if c.rule == "sample-count-unit"}
+    sums = []
+    for m in _COMPARED_RE.finditer(source):
+        first, second = by_start.get(m.start("n1")), by_start.get(m.start("n2"))
+        if first is None or second is None or first.kind != second.kind:
+            continue
+        first.score -= 3
+        second.score -= 3
+        total = first.n + second.n
+        sums.append(
+            Candidate(total, first.start, second.end, first.unit, first.kind, "sample-arm-sum")
+        )
+    return sums
+
+
 def _window_bounds(view: TextView, cand: Candidate) -> tuple[int, int]:
     """The clause around a candidate, as offsets: the words before it start at the first,
     the words after it end at the second. A comma or semicolon inside brackets after the
@@ -632,7 +666,15 @@ def _is_subject_of_enrolment(view: TextView, cand: Candidate, others: Sequence[i
     sentence = view.sentence_at(cand.start)
     source = view.folded if view.folded is not None else view.text.lower()
     m = _PREDICATE_RE.search(source, cand.end, min(sentence.end, cand.end + 250))
-    return m is not None and not any(cand.end <= o < m.start() for o in others)
+    if m is None:
+        return False
+    text = view.text
+    for other in others:
+        if cand.end <= other < m.start():
+            between = text[cand.end : other]
+            if between.count("(") <= between.count(")"):
+                return False  # another count outside brackets has the verb
+    return True
 
 
 def _score(view: TextView, cand: Candidate, others: Sequence[int] = ()) -> None:
@@ -734,7 +776,7 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
     starts = [c.start for c in people]
     for cand in people:
         _score(view, cand, starts)
-    sums = _allocation_sums(view, verb_cands)
+    sums = _allocation_sums(view, verb_cands) + _compared_sums(view, people)
     for cand in sums:
         _score(view, cand, starts)
         for other in people:
@@ -748,7 +790,10 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
         best = _sum_of_arms(view, arm_group, unit_cands)
     clusters = _best([c for c in unit_cands if c.kind == "cluster"])
     if best is None and clusters is not None:
-        best = clusters
+        _score(view, clusters)
+        at_sites = _SITES_PREFIX_RE.search(view.text, max(0, clusters.start - 10), clusters.start)
+        if not at_sites or clusters.role == "randomised":
+            best = clusters  # "1,823 schools", "24 schools were randomised"; not "in 8 centres"
     if best is None:
         return None
     if best.unit is None:
