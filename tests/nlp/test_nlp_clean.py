@@ -233,3 +233,28 @@ def test_abstract_without_heading_after_affiliations() -> None:
     assert text.startswith("Home visits by nurses for first-time mothers in Brazil")
     assert "400 first-time mothers" in text
     assert "Norway" not in text and "Sweden" not in text and "Affiliations" not in text
+
+
+RECORD_TEXT = """Skip to main content
+Peer reviewed
+Record Type: Journal
+Publication Date: 2018
+Story time at home and the words of two-year-olds in Ecuador
+Authors: Holland, Georgia; Jordan, Chad; Vega, Luisa
+Source: Early Years Quarterly, v12 n3 p40-55 2018
+We randomly assigned 90 families in Quito to story-time coaching or a waiting list. Children in coached families knew more words a year later.
+Descriptors: Parents, Vocabulary, Foreign Countries
+Acme Press. 12 Harbour Road, Leeds LS1 4AB, United Kingdom. Tel: 0113-000-000; Web site: http://example.org
+Language: English; Spanish
+Authoring Institution: Institute for Early Learning, Toronto, Canada
+"""
+
+
+def test_record_page_fields_and_addresses() -> None:
+    text = clean_study_text(RECORD_TEXT).text
+    assert text.startswith("Story time at home and the words of two-year-olds in Ecuador")
+    assert "90 families in Quito" in text
+    for dropped in ("Holland", "Leeds", "United Kingdom", "English", "Canada", "Descriptors"):
+        assert dropped not in text, dropped
+    found = extract_text(RECORD_TEXT, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["EC"]

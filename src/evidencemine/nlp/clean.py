@@ -119,6 +119,24 @@ _CITATION_LINE_RE = re.compile(
     r"^\s*[A-Z][\w .&()'-]{1,80}\.\s*(?:\d{4}\b[^.\n]{0,40}[;:]|\d{4}\s*$|"
     r"\d{4}\s+[A-Z][a-z]{2}\b)"
 )
+# labelled fields of a bibliographic record ("Authors: Smith, Ann; Lee, Bo", "Source: ...",
+# "Descriptors: ...", "Language: English", "Sponsor: ...")
+_RECORD_FIELD_RE = re.compile(
+    r"^\s*(?:authors?|editors?|source|descriptors|identifiers(?:\s*-\s*[a-z ]+)?|"
+    r"publication (?:type|date|year)|record type|document type|education level|audience|"
+    r"languages?|sponsors?|authoring institution|grant or contract numbers?|eric number|"
+    r"accession number|pages|abstractor|isbn|e?issn|notes|subjects?|subject terms|"
+    r"institutions?|publisher|place of publication|country of publication|journal|"
+    r"volume|issue|citation|available from|direct link|peer reviewed)\s*:",
+    re.IGNORECASE,
+)
+# a postal address or contact line: "350 Main Street, Malden, MA 02148", "Tel: 800-..."
+_ADDRESS_RE = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][\w.'-]*\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+    r"Lane|Drive|Way|Place|Square)\b|,\s*[A-Z]{2}\s+\d{5}\b|\b(?:tel|fax|phone)\s*:|"
+    r"\bweb ?site\s*:",
+    re.IGNORECASE,
+)
 _DOI_INLINE_RE = re.compile(r"\bdoi:\s*10\.\d{4,}/", re.IGNORECASE)
 # a journal's name on a line of its own (breadcrumbs, headers): "Journal of Child Health",
 # "Scandinavian Journal of Caring Sciences", "Annals of Oncology"
@@ -447,6 +465,8 @@ def _chrome(line: str) -> bool:
     return bool(
         _CHROME_RE.match(line)
         or _META_RE.match(line)
+        or _RECORD_FIELD_RE.match(line)
+        or (_ADDRESS_RE.search(line) and len(line.split()) < 40)
         or _CITATION_LINE_RE.match(line)
         or (_DOI_INLINE_RE.search(line) and len(line) < 300)
     )

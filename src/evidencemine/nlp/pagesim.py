@@ -1,8 +1,8 @@
 """A labelled abstract wrapped in the chrome of a scraped web page, to measure the extraction
 the way scraped pages reach it (``evidencemine eval --real FILE --as-page``).
 
-Two page families, each as markup (HTML) or as the text a scraper keeps from it (one line
-per block, blank lines and indentation left in):
+Three page families, the first two as markup (HTML) or as the text a scraper keeps from it
+(one line per block, blank lines and indentation left in), the third as text:
 
 - a bibliographic-database abstract page: government banner and its explanation, account
   and search links, action buttons, a publication-type badge, the journal citation line,
@@ -14,7 +14,10 @@ per block, blank lines and indentation left in):
   badge, the title, authors, the journal and volume line, metrics, the abstract, an access
   box with a price "including VAT" of a country, references, authors and affiliations,
   ethics declarations, a publisher's note, "cite this article", dates, keywords and a
-  footer with the publisher's registered office.
+  footer with the publisher's registered office;
+- an education database's record page: labelled fields (record number, dates, authors as
+  "Surname, Given", source), the abstract under no heading, descriptors, the publisher's
+  postal address, language, sponsor and authoring institution.
 
 Every template is written for this project; names, institutions and journals are invented
 or generic. The chrome names countries, places, person names that are also country names
@@ -37,7 +40,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-FAMILIES = ("database-text", "database-html", "publisher-text", "publisher-html")
+FAMILIES = ("database-text", "database-html", "publisher-text", "publisher-html", "record-text")
 
 # (city, country as an affiliation writes it, ISO code)
 _PLACES: tuple[tuple[str, str, str], ...] = (
@@ -372,11 +375,19 @@ def _database_page(w: _Writer, rng: random.Random, f: _Fill, title: str, abstrac
     if title:
         w.study(title, "h1")
     w.blank(rng)
-    names = ", ".join(
-        f"{given} {rng.choice('ABCDEFGHJKLMNPRST')} {surname} {' '.join(map(str, nums))}"
-        for given, surname, nums in f.authors
-    )
-    w.block(names, "div", ' class="authors-list"')
+    if not w.markup and rng.random() < 0.3:
+        # a scraper that puts every element on its own line: name, number, comma
+        for given, surname, nums in f.authors:
+            w.block(f"{given} {rng.choice('ABCDEFGHJKLMNPRST')} {surname}")
+            for num in nums:
+                w.block(str(num))
+            w.block(",")
+    else:
+        names = ", ".join(
+            f"{given} {rng.choice('ABCDEFGHJKLMNPRST')} {surname} {' '.join(map(str, nums))}"
+            for given, surname, nums in f.authors
+        )
+        w.block(names, "div", ' class="authors-list"')
     w.block("Affiliations", "h3")
     w.block("Expand", "button")
     for n, affiliation in enumerate(f.affiliations, 1):
@@ -566,6 +577,57 @@ def _publisher_page(w: _Writer, rng: random.Random, f: _Fill, title: str, abstra
         w.block(office)
 
 
+_DESCRIPTORS = (
+    "Parenting Skills",
+    "Randomized Controlled Trials",
+    "Foreign Countries",
+    "Preschool Children",
+    "Intervention",
+    "Program Effectiveness",
+    "Mothers",
+    "Child Development",
+)
+_PUBLISHER_ADDRESSES = (
+    "Taylor & Francis, Ltd. 530 Walnut Street, Suite 850, Philadelphia, PA 19106.",
+    "Wiley-Blackwell. 350 Main Street, Malden, MA 02148.",
+    "Springer. 233 Spring Street, New York, NY 10013.",
+    "SAGE Publications. 2455 Teller Road, Thousand Oaks, CA 91320.",
+)
+
+
+def _record_page(w: _Writer, rng: random.Random, f: _Fill, title: str, abstract: str) -> None:
+    """A bibliographic record page of an education database, as scraped text: labelled
+    fields, the abstract under no heading, descriptors, the publisher's postal address, the
+    language and sponsor."""
+    w.block("Skip to main content")
+    w.block(rng.choice(("Collection", "Search the collection")))
+    w.block(rng.choice(("Peer reviewed", "Peer reviewed  Direct link")))
+    w.block(f"ERIC Number: EJ{rng.randint(1_000_000, 1_400_000)}")
+    w.block("Record Type: Journal")
+    w.block(f"Publication Date: {f.year}")
+    w.block(f"Pages: {rng.randint(8, 30)}")
+    w.block("Abstractor: As Provided")
+    if title:
+        w.study(title, "h1")
+    names = "; ".join(f"{surname}, {given}" for given, surname, _ in f.authors)
+    w.block(f"Author{'s' if len(f.authors) > 1 else ''}: {names}")
+    journal = f.journal[0]
+    w.block(
+        f"Source: {journal}, v{rng.randint(10, 90)} n{rng.randint(1, 6)} "
+        f"p{rng.randint(1, 400)}-{rng.randint(401, 900)} {f.year}"
+    )
+    w.study(abstract, "p")
+    w.block("Descriptors: " + ", ".join(rng.sample(_DESCRIPTORS, 5)))
+    w.block(rng.choice(_PUBLISHER_ADDRESSES) + " Web site: http://www.example.com")
+    w.block("Publication Type: Journal Articles; Reports - Research")
+    w.block("Education Level: Early Childhood Education; Preschool Education")
+    w.block("Audience: N/A")
+    w.block(rng.choice(("Language: English", "Language: English; Spanish")))
+    w.block(rng.choice(("Sponsor: Institute of Education Sciences (ED)", "Sponsor: N/A")))
+    w.block(f"Authoring Institution: {f.affiliations[0].split(' Electronic address')[0]}")
+    w.block(f"Grant or Contract Numbers: R305A{rng.randint(100000, 199999)}")
+
+
 def page_seed(doc_id: str) -> int:
     return int(hashlib.sha256(f"page:{doc_id}".encode()).hexdigest()[:16], 16)
 
@@ -578,7 +640,9 @@ def wrap_as_page(doc_id: str, text: str, avoid: Collection[str] = ()) -> Page:
     title, abstract = split_title(text)
     writer = _Writer(markup=family.endswith("html"))
     fill = _fill(rng, avoid)
-    build = _database_page if family.startswith("database") else _publisher_page
+    build = {"database": _database_page, "publisher": _publisher_page, "record": _record_page}[
+        family.split("-")[0]
+    ]
     build(writer, rng, fill, title, abstract)
     return Page(writer.text(), family, tuple(writer.spans))
 
