@@ -397,7 +397,9 @@ def _protocol_hit(view: TextView) -> Hit | None:
         return future[0]  # "Protocol: ...", "A protocol developing ...", with planned methods
     if view.sentences:
         title = view.sentences[0]
-        m = _TITLE_DESIGN_PAPER_RE.search(view.text, title.start, title.end)
+        words = view.text[title.start : title.end].lower()
+        cheap = "protocol" in words or "design" in words  # skip the scan on most titles
+        m = _TITLE_DESIGN_PAPER_RE.search(view.text, title.start, title.end) if cheap else None
         if m:  # "...: protocol and implementation of a trial", "rationale and design"
             return next((h for h in hits if h.sent == 0), future[0] if future else _title_hit(m))
     return None

@@ -275,7 +275,11 @@ _BASE_AGE_RE = re.compile(
 def _relative_points(view: TextView) -> list[TimePoint]:
     text = view.text
     found: list[TimePoint] = []
-    post = _POST_RE.search(text)
+    lowered = text.lower()
+    # the two case-insensitive scans over the whole text run only when their key words occur
+    # (a plain substring test is far cheaper than the regular expression)
+    has_post = "post" in lowered or "after the" in lowered or "end of" in lowered
+    post = _POST_RE.search(text) if has_post else None
     if post:
         length = _LENGTH_RE.search(text)
         if length:
@@ -284,7 +288,7 @@ def _relative_points(view: TextView) -> list[TimePoint]:
             months = to_months(n, unit) if n else None
             if months:
                 found.append(TimePoint(round(months, 1), post.start(), post.end()))
-    ages = list(_AT_AGE_RE.finditer(text))
+    ages = list(_AT_AGE_RE.finditer(text)) if "at " in lowered and "age" in lowered else []
     if ages:
         base = _BASE_AGE_RE.search(text)
         value = parse_number(base.group("n") or base.group("n2")) if base else None

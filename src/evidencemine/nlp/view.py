@@ -92,10 +92,12 @@ class TextView:
         if self.folded is None:
             return self.sentences
         found: list[Sentence] = []
-        for m in pattern.finditer(self.folded):
+        position = 0
+        while (m := pattern.search(self.folded, position)) is not None:
             sentence = self.sentence_at(m.start())
-            if not found or found[-1] is not sentence:
-                found.append(sentence)
+            found.append(sentence)
+            # the next match that can add a sentence starts after this one
+            position = max(sentence.end, m.end(), m.start() + 1)
         return found
 
     def sentence_at(self, char: int) -> Sentence:
@@ -134,7 +136,7 @@ def _sentence_bounds(doc: Doc, text: str, offsets: list[int]) -> list[tuple[int,
         joins = bounds and (
             first.islower()
             or first in "(,;)"
-            or text[: bounds[-1][1]].endswith(_SENTENCE_END_ABBREVIATIONS)
+            or text.endswith(_SENTENCE_END_ABBREVIATIONS, 0, bounds[-1][1])
         )
         if joins:
             bounds[-1] = (bounds[-1][0], end)
