@@ -117,3 +117,34 @@ def test_sample_size_families(text: str, total: int | None) -> None:
 )
 def test_sample_size_words_sites_and_compared_groups(text: str, total: int | None) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # "a total of" is no enrolment: screened totals stay screened
+        (
+            "A total of 1500 children were assessed for eligibility; 612 children were randomized.",
+            612,
+        ),
+        # "assessed for eligibility and randomly assigned" is one clause
+        (
+            "From 2011 to 2016, 187 patients were assessed for eligibility and randomly assigned.",
+            187,
+        ),
+        # a study named with a number is no count
+        ("Results from the ATLAS 4 randomized study of inhaled budesonide in asthma.", None),
+        ("In total, 143 military personnel were randomized across two sites.", 143),
+        ("We randomized 64 (52% female) participants aged 60 to 80 years.", 64),
+        # arms in brackets belong to the total before them
+        (
+            "Overall, 300 were randomly assigned to one of the groups (150 to drug A; 150 to "
+            "drug B).",
+            300,
+        ),
+        ("Adults with gout (n=412) were randomized to 2 groups (A, n=207; B, n=205).", 412),
+        ("Of 90 women screened, 40 were ultimately enrolled.", 40),
+    ],
+)
+def test_sample_size_screening_and_allocation_phrasing(text: str, total: int | None) -> None:
+    assert _total(text) == total

@@ -45,9 +45,9 @@ _SUBGROUP_RE = re.compile(
     re.IGNORECASE,
 )
 _VERB_COUNT_RE = re.compile(
-    rf"(?<![\w.,/=-])(?P<n>{NUMBER})\s+(?:\([^)]{{0,30}}\)\s+)?(?:[\w-]+\s+(?:and\s+)?)?"
+    rf"(?<![\w.,/=-])(?P<n>{NUMBER})\s+(?:\([^)]{{0,30}}\)\s+)?(?:[\w-]+\s+(?:and\s+[\w-]+\s+)?)?"
     r"(?:were|was|had)?\s*"
-    r"(?:randomly\s+|successfully\s+|subsequently\s+)?(?P<verb>randomi[sz]ed|allocated|assigned|"
+    r"(?:randomly\s+|[a-z]+ly\s+)?(?P<verb>randomi[sz]ed|allocated|assigned|"
     r"enrolled|recruited|completed|analy[sz]ed|retained|participated|took part|provided|"
     r"agreed to (?:be randomi[sz]ed|randomi[sz]ation|participate)|consented)",
     re.IGNORECASE,
@@ -198,7 +198,12 @@ _COMPARED_RE = re.compile(
     rf"compar(?:ed|ing)\s+(?P<n1>{DIGIT_NUMBER})\s[^.;]{{0,150}}?\b(?:with|to)\s+(?:the\s+)?"
     rf"(?P<n2>{DIGIT_NUMBER})\s"
 )
-_SITES_PREFIX_RE = re.compile(r"\b(?:in|at|from|across|within)\s+$", re.IGNORECASE)
+_SITES_PREFIX_RE = re.compile(r"\b(in|at|from|across|within)\s+$", re.IGNORECASE)
+# "(n = 578) were randomised", "506 communities randomised to": the count's own verb
+_RANDOMISED_NEXT_RE = re.compile(
+    r"\s*\)?\s*(?:were\s+|was\s+)?(?:randomly\s+)?(?:randomi[sz]ed|enrolled)\b",
+    re.IGNORECASE,
+)
 _SHARE_BEFORE_RE = re.compile(r"%\s*[(\[]?\s*$")
 _IN_BRACKETS_RE = re.compile(r"\([^()]*$")
 _PERCENT_AFTER_RE = re.compile(r"\s*[(\[]\s*\d+(?:\.\d+)?\s*%")
@@ -208,7 +213,9 @@ _DENOMINATOR_RE = re.compile(
     r"\d[\d,]*\s+(?:\([^()]{0,12}\)\s+)?(?:out\s+)?of\s+(?:the\s+|all\s+)?$", re.IGNORECASE
 )
 _TRIALS_AFTER_RE = re.compile(
-    r"(?:,?\s*(?:\([^()]*\)|[\w-]+)){0,4}?,?\s*(?:trials|studies|RCTs)\b", re.IGNORECASE
+    r"(?:\s*,?\s*(?:\([^()]*\)|[\w-]+)){0,4}?\s*,?\s*(?:trials|studies|RCTs)\b"
+    r"|\s+(?:phase\s+\S+\s+|controlled\s+|clinical\s+)?(?:study|trial)\b",
+    re.IGNORECASE,
 )
 _YEAR_PREFIX_RE = re.compile(
     r"(?:\b(?:in|since|during|from|between|by|until|to|and|of|the|early|late|mid|year|years|"
@@ -227,7 +234,7 @@ _AGE_PREFIX_RE = re.compile(
 )
 _ENROL_RE = re.compile(
     r"randomi[sz]|randomly|allocated|assigned|enrol|recruit|participat|took part|comprised|"
-    r"consisted|sample (?:of|consisted|included|comprised)|total of|were included|included \d|"
+    r"consisted|sample (?:of|consisted|included|comprised)|were included|included \d|"
     r"were studied|took part|take part|consented|participants|N\s*=|registered|accru|entered|"
     r"(?:were|was)\s+\w+\s+included|included in (?:the|this)",
     re.IGNORECASE,
@@ -251,7 +258,8 @@ _PREDICATE_RE = re.compile(
 # "22 (women) were randomly assigned to": the first arm of an allocation sentence
 _ALLOCATED_TO_RE = re.compile(
     rf"(?:{NUMBER})\s+(?:[\w-]+\s+){{0,2}}?(?:were|was)\s+(?:randomly\s+)?"
-    r"(?:randomi[sz]ed|assigned|allocated)\s+(?:randomly\s+)?(?:to|into)\b",
+    r"(?:randomi[sz]ed|assigned|allocated)\s+(?:randomly\s+)?(?:to|into)\b"
+    r"(?!\s+(?:one\s+of|either|groups|arms|\w+\s+(?:groups|arms)|\d))",
     re.IGNORECASE,
 )
 # ", and 19 (women) (were randomised) to": the next arm
@@ -261,9 +269,21 @@ _NEXT_ARM_RE = re.compile(
     r"(?:randomi[sz]ed|assigned|allocated)\s+(?:randomly\s+)?)?(?:to|into)\b",
     re.IGNORECASE,
 )
+# "we randomised 70 (45% women) participants", "the trial enrolled 120 and": the count after
+# the verb, when no people noun follows it directly (those are unit counts)
+_VERB_THEN_COUNT_RE = re.compile(
+    rf"(?:randomi[sz]ed|enrolled|recruited)\s+(?:a\s+total\s+of\s+)?(?P<n>{DIGIT_NUMBER})(?![\d.,%])"
+    r"(?=\s*(?:\(|,|;|\.|and\b|$))"
+)
 _CONSENT_RE = re.compile(r"\b(?:agreed|consented|accepted)\b")
-_CLAUSE_END_RE = re.compile(r"[,;]|\s(?:and|but|while|whereas)\s")
-_TOTAL_OF_RE = re.compile(r"(?:total of|sample of|total sample of|overall)\s*$", re.IGNORECASE)
+# (" and randomly assigned" goes on with the same subject: it ends no clause)
+_CLAUSE_END_RE = re.compile(
+    r"[,;]|\s(?:and|but|while|whereas)\s"
+    r"(?!(?:then\s+|subsequently\s+|were\s+|was\s+)?(?:randomly|randomi[sz]ed|enrolled|allocated))"
+)
+_TOTAL_OF_RE = re.compile(
+    r"(?:total of|sample of|total sample of|overall|in total,?)\s*$", re.IGNORECASE
+)
 # The longest text before "\s*$" each tail pattern can match (all end in a non-space
 # character), so a search needs to start no earlier than that before the window's last word.
 _YEAR_PREFIX_LONGEST = len("september")
@@ -528,6 +548,11 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
         if _SHARE_BEFORE_RE.search(view.text, max(sentence.start, m.start() - 6), m.start()):
             continue  # "55% [N=6]": the count behind a share
         paren = view.text.rfind("(", max(sentence.start, m.start() - 3), m.start() + 1)
+        if per_sentence[sentence.index] > 1 and _RANDOMISED_NEXT_RE.match(view.text, m.end()):
+            # "patients with atrial fibrillation (n=2124) were randomized to 3 groups (n=709,
+            # ...)": the count the verb follows is the total, the others are its arms
+            totals.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-n-unit"))
+            continue
         if m.group(1) == "N" and (paren < 0 or per_sentence[sentence.index] == 1):
             unit = _unit_before(view, m.start(), sentence.start) or _unit_after(view, m.end())
             name, kind = (unit[0], unit[1]) if isinstance(unit, tuple) else (None, "participant")
@@ -547,6 +572,12 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
             if unit and unit[1] == "participant":
                 totals.append(
                     Candidate(n, m.start(), m.end(), unit[0], "participant", "sample-n-unit")
+                )
+            elif _RANDOMISED_NEXT_RE.match(view.text, m.end()):
+                # "Patients with relapsed leukaemia without deletion 17p (n = 578) were
+                # randomised": the population is further back, the verb is the count's
+                totals.append(
+                    Candidate(n, m.start(), m.end(), None, "participant", "sample-n-unit")
                 )
     return totals, arms
 
@@ -583,6 +614,20 @@ def _count_verbs(view: TextView) -> Iterable[re.Match[str]]:
     return matches_at(_VERB_COUNT_FOLDED_RE, view.folded, starts[: bisect_left(starts, last_stem)])
 
 
+def _verb_then_count(source: str) -> list[re.Match[str]]:
+    """:data:`_VERB_THEN_COUNT_RE` matches in the lower-case ``source``, tried only where one
+    of its verbs starts (a literal search is far cheaper than the regex's own scan)."""
+    found = []
+    for verb in ("randomi", "enrolled", "recruited"):
+        pos = source.find(verb)
+        while pos >= 0:
+            m = _VERB_THEN_COUNT_RE.match(source, pos)
+            if m is not None:
+                found.append(m)
+            pos = source.find(verb, pos + 1)
+    return found
+
+
 def _verb_candidates(view: TextView) -> list[Candidate]:
     found = []
     for m in _count_verbs(view):
@@ -595,6 +640,16 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
         if _TRIALS_AFTER_RE.match(view.text, m.end()):
             continue  # "data from 2 randomized, placebo-controlled trials"
         found.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-count-verb"))
+    # (a text whose case folding moves offsets has no folded copy: it skips this rule)
+    for m in _verb_then_count(view.folded) if view.folded is not None else ():
+        n = parse_int(m.group("n"))
+        if n is None or _skip_number(view, m.start("n"), n, m.group("n")):
+            continue
+        if _unit_after(view, m.end("n")) is not None:
+            continue  # no noun ("randomised 70") or a bracket first ("70 (45% women)")
+        found.append(
+            Candidate(n, m.start("n"), m.end("n"), None, "participant", "sample-count-verb")
+        )
     return found
 
 
@@ -611,6 +666,9 @@ def _allocation_sums(view: TextView, verb_cands: list[Candidate]) -> list[Candid
         total, end, pos = cand.n, first.end(), first.end()
         limit = min(sentence.end, pos + 300)
         while (m := _NEXT_ARM_RE.search(text, pos, limit)) is not None:
+            between = text[first.end() : m.start("n")]
+            if between.count("(") > between.count(")"):
+                break  # "(133 to A; 130 to B)": the arms of a total, not more arms
             n = parse_int(m.group("n"))
             unit = _unit_after(view, m.end("n"))
             if n is None or unit is False or (isinstance(unit, tuple) and unit[1] != "participant"):
@@ -792,7 +850,8 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
     if best is None and clusters is not None:
         _score(view, clusters)
         at_sites = _SITES_PREFIX_RE.search(view.text, max(0, clusters.start - 10), clusters.start)
-        if not at_sites or clusters.role == "randomised":
+        randomised = _RANDOMISED_NEXT_RE.match(view.text, clusters.end)
+        if not at_sites or (randomised and at_sites.group(1).lower() == "in"):
             best = clusters  # "1,823 schools", "24 schools were randomised"; not "in 8 centres"
     if best is None:
         return None
