@@ -71,6 +71,19 @@ def _codes(text: str) -> list[str]:
             ["JP"],
         ),
         ("We randomly assigned 300 mothers in Chengdu to text reminders.", ["CN"]),
+        ("Holland and colleagues designed the coaching for 50 mothers in Peru.", ["PE"]),
+        ("We developed a coaching app with nurses in Kenya.", ["KE"]),
+        (
+            "The programme, developed by Webster-Stratton in the USA, was offered to 120 Welsh "
+            "families.",
+            ["GB"],
+        ),
+        ("The intervention was designed in Canada.", []),
+        ("Swedish 4-year-olds were assessed at home.", ["SE"]),
+        (
+            "Parents filled in the Dutch version of the Strengths and Difficulties Questionnaire.",
+            [],
+        ),
         ("In Ghana, 300 mothers paid US $0.30 (about 2 US dollars a week) for the test.", ["GH"]),
         ("Shoulders of 50 adults in Chile were rated on the Oxford and Constant scores.", ["CL"]),
         (

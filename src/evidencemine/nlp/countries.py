@@ -18,7 +18,11 @@ from evidencemine.nlp.view import TextView
 
 _ORIGIN_RE = re.compile(
     r"\b(?:developed|originated|designed|created|imported|adapted|transported|translated|"
-    r"originally|came|comes|brought|licensed)\b[^.;]{0,30}?\b(?:in|from|by)\s+(?:the\s+)?$|"
+    r"originally|came|comes|brought|licensed)\b"
+    # up to five words between, none opening who or where it was for: "developed by
+    # Webster-Stratton in the USA", not "designed ... for 50 mothers in Peru"
+    r"(?:[\s,]+(?!(?:for|to|with|among|amongst|at|on|of)\b)[\w'’().-]+){0,5}?[\s,]+"
+    r"(?:in|from|by)\s+(?:the\s+)?$|"
     # where people come from or served, not where the study is: "born in Somalia", "served
     # in Iraq or Afghanistan"
     r"\b(?:served|deployed|stationed|born|immigrated|emigrated|migrated|fled)\s+(?:[a-z]+\s+)?"
@@ -97,7 +101,11 @@ _PERSON_NAMEABLE = frozenset(
     ["Holland", "Jordan", "Chad", "Georgia", "Israel", "India", "Kenya", "Chile", "Trinidad"]
 )
 _GIVEN_NAME_RE = re.compile(r"(?:\b[A-Z]\.\s*|\b[A-Z][a-z]+\s+(?:[A-Z]\.\s*)?)$")
-_AUTHOR_TAIL_RE = re.compile(r"\s*(?:et al|,\s*[A-Z]\.|\s+[A-Z]{1,2}\b,|\s+and\s+[A-Z][a-z]+\b,)")
+_AUTHOR_TAIL_RE = re.compile(
+    r"\s*(?:et al|,\s*[A-Z]\.|\s+[A-Z]{1,2}\b,|\s+and\s+[A-Z][a-z]+\b,|"
+    r"\s+(?:and|&)\s+(?:colleagues|co-?workers|associates)\b|"
+    r"['’]s\s+(?:group|team|lab|laboratory|model|programme|program|method|approach)\b)"
+)
 _SETTING_NOUNS = frozenset(
     [
         "sample",
@@ -137,6 +145,10 @@ _SETTING_NOUNS = frozenset(
         "nationally",
         "representative",
         "study",
+        "year-olds",
+        "year-old",
+        "month-olds",
+        "month-old",
     ]
 )
 
