@@ -380,3 +380,27 @@ def test_random_distribution_is_a_description_not_an_assignment() -> None:
 )
 def test_design_on_scraped_page_families(text: str, expected: tuple[str | None, bool]) -> None:
     assert _design(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A nomogram for nodal spread. In all, 500 patients were randomly divided into a "
+            "training cohort (n = 350) and a validation cohort (n = 150).",
+            None,
+        ),
+        (
+            "Predicting sepsis. Admissions were randomly assigned to the derivation set or the "
+            "test set in a 7:3 ratio.",
+            None,
+        ),
+        (
+            "Parent training for toddler tantrums. Families were randomly assigned to parent "
+            "training groups or a waiting list.",
+            "rct",
+        ),
+    ],
+)
+def test_random_split_into_model_sets_is_no_trial(text: str, expected: str | None) -> None:
+    assert _design(text)[0] == expected

@@ -21,6 +21,7 @@ or by future-tense methods ("will be randomised").
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from evidencemine.nlp.matching import Hit
@@ -107,6 +108,13 @@ _ASSIGNMENT_NAMES = frozenset(
 # "Non-Randomized Controlled Trial", "quasi-randomised", "not randomised": the longer RCT
 # phrase wins the overlap with "non-randomised", so the prefix is checked here
 _NEGATED_RE = re.compile(r"(?:\bnon|\bquasi|\bpseudo|\bnot)[\s-]*$", re.IGNORECASE)
+# a random split of data or patients into model-building sets is no trial
+_DATA_SPLIT = frozenset(
+    ["training", "validation", "derivation", "discovery", "replication", "test", "testing"]
+)
+_SPLIT_SETS = frozenset(
+    ["set", "sets", "cohort", "cohorts", "sample", "samples", "dataset", "datasets", "data"]
+)
 _ARTICLES = frozenset(["a", "an", "the"])
 _OWN = frozenset(["this", "our", "present", "current", "we"])
 _GUIDANCE_RE = re.compile(r"consensus|position|points-to-consider")
@@ -234,6 +242,9 @@ def _is_mention(view: TextView, hit: Hit, before: frozenset[str], after: frozens
         return True  # "the systematic review process", "meta-analysis software": a topic
     if right and right[0] in _REPORTING_VERBS and sentence.background:
         return True  # "Our meta-analysis indicated that ...": earlier work in the background
+    split = _is_data_split(_words(view.text[hit.end : sentence.end])[:12])
+    if hit.kind == "assignment" and split:
+        return True  # "randomly divided into a training cohort and a validation cohort"
     if hit.kind == "assignment" and phrase.startswith(("were ", "was ")) and not right:
         return True  # "321 subjects were randomized." names no arms: a sample, not a trial
     if hit.kind == "assignment" and _PLURAL_RE.fullmatch(left[-1] if left else ""):
@@ -281,6 +292,17 @@ def _is_generic(view: TextView, hit: Hit, left: list[str], right: list[str]) -> 
     # crossover's order of treatments) is this study's assignment
     adjectival = phrase.lower().startswith("randomly ") and bool(left) and left[-1] in _ARTICLES
     return adjectival and not (right and right[0] in ("sequence", "order"))
+
+
+def _is_data_split(words: list[str]) -> bool:
+    """Model-building sets: "training cohort", "validation set", "derivation sample"; not
+    "exercise training or control" or "parent training groups" (interventions)."""
+    for word, following in pairwise(words):
+        if word in _DATA_SPLIT and following in _SPLIT_SETS:
+            return True
+        if word in ("validation", "derivation", "discovery") and following in ("group", "groups"):
+            return True
+    return False
 
 
 def _noun_is_plural(right: list[str]) -> bool:
