@@ -148,3 +148,23 @@ def test_sample_size_words_sites_and_compared_groups(text: str, total: int | Non
 )
 def test_sample_size_screening_and_allocation_phrasing(text: str, total: int | None) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # the first "N =" of a sentence is the total when the others add up to it
+        (
+            "Anxious adults (N=52) were assigned to the app (N=27) or a waiting list (N=25).",
+            52,
+        ),
+        # two arms of equal size are still arms
+        ("Patients were randomized to drug A (n = 20) or drug B (n = 20).", 40),
+        # a trial named in CamelCase with a number is no count
+        ("KidneyCare 214 randomized patients with stage 3 disease to two doses.", None),
+        # a share in brackets is no sample
+        ("Of those randomized, 212 (81%) patients completed the follow-up visit.", None),
+    ],
+)
+def test_sample_size_arms_names_and_shares(text: str, total: int | None) -> None:
+    assert _total(text) == total

@@ -138,7 +138,8 @@ _BREAK_WORDS = frozenset(
 _LIST_JOINERS = frozenset([",", "and", "or"])
 # Words that a number labels rather than counts ("type 2", "grade 3", "stage II").
 _LABEL_WORDS = frozenset(["type", "grade", "stage", "class", "phase", "level", "step"])
-_ID_PREFIX_RE = re.compile(r"\b([A-Z][A-Z0-9-]{1,7})\s+$")
+# a trial's name before its number: "EORTC 10981", "GOLDEN 5", "CheckMate 451"
+_ID_PREFIX_RE = re.compile(r"\b([A-Z][A-Z0-9-]{1,7}|[A-Z][a-z]+[A-Z][A-Za-z]*)\s+$")
 _HEADINGS = frozenset(
     [
         "METHODS",
@@ -540,6 +541,7 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
     units = view.rules.lexicon.get("UNIT", {})
     matches = list(_N_EQUALS_RE.finditer(view.text))
     per_sentence = Counter(view.sentence_at(m.start()).index for m in matches)
+    first_of = _first_is_sum(view, matches)
     for m in matches:
         n = parse_int(m.group(2))
         if n is None or n < 2:
@@ -548,9 +550,11 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
         if _SHARE_BEFORE_RE.search(view.text, max(sentence.start, m.start() - 6), m.start()):
             continue  # "55% [N=6]": the count behind a share
         paren = view.text.rfind("(", max(sentence.start, m.start() - 3), m.start() + 1)
-        if per_sentence[sentence.index] > 1 and _RANDOMISED_NEXT_RE.match(view.text, m.end()):
+        first = first_of.get(sentence.index) == m.start()
+        if first and per_sentence[sentence.index] > 1:
             # "patients with atrial fibrillation (n=2124) were randomized to 3 groups (n=709,
-            # ...)": the count the verb follows is the total, the others are its arms
+            # ...)": the first count is the total when its verb follows it or when the others
+            # add up to it; the others are its arms
             totals.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-n-unit"))
             continue
         if m.group(1) == "N" and (paren < 0 or per_sentence[sentence.index] == 1):
@@ -580,6 +584,24 @@ def _n_equals(view: TextView) -> tuple[list[Candidate], list[ArmCount]]:
                     Candidate(n, m.start(), m.end(), None, "participant", "sample-n-unit")
                 )
     return totals, arms
+
+
+def _first_is_sum(view: TextView, matches: list[re.Match[str]]) -> dict[int, int]:
+    """Per sentence with several "n =": where its first one starts, when it is the total of
+    the sentence ("Depressed adults (N=45) were assigned to drug (N=21) or placebo (N=24)")
+    or the verb follows it ("(n = 578) were randomised")."""
+    by_sentence: dict[int, list[re.Match[str]]] = {}
+    for m in matches:
+        by_sentence.setdefault(view.sentence_at(m.start()).index, []).append(m)
+    firsts = {}
+    for index, group in by_sentence.items():
+        if len(group) < 2:
+            continue
+        values = [parse_int(m.group(2)) or 0 for m in group]
+        is_sum = len(values) >= 3 and values[0] == sum(values[1:])
+        if is_sum or _RANDOMISED_NEXT_RE.match(view.text, group[0].end()):
+            firsts[index] = group[0].start()
+    return firsts
 
 
 def _unit_before(
@@ -639,6 +661,8 @@ def _verb_candidates(view: TextView) -> list[Candidate]:
             continue
         if _TRIALS_AFTER_RE.match(view.text, m.end()):
             continue  # "data from 2 randomized, placebo-controlled trials"
+        if _PERCENT_AFTER_RE.match(view.text, m.end("n")):
+            continue  # "378 (69%) patients completed": a share of the sample
         found.append(Candidate(n, m.start(), m.end(), None, "participant", "sample-count-verb"))
     # (a text whose case folding moves offsets has no folded copy: it skips this rule)
     for m in _verb_then_count(view.folded) if view.folded is not None else ():
