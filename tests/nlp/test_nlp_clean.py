@@ -258,3 +258,46 @@ def test_record_page_fields_and_addresses() -> None:
         assert dropped not in text, dropped
     found = extract_text(RECORD_TEXT, source="page", clean=True)
     assert [c.code for c in found.countries] == ["EC"]
+
+
+PAPER_TEXT = """Video coaching for parents of toddlers: a randomised trial
+Ana Rojas 1, Peter Holland 2, Mei Lin 3
+Abstract
+Background
+Harsh parenting is common.
+Methods
+We randomly assigned 240 families in Uruguay to video coaching or usual care.
+Results
+Harsh parenting fell with coaching.
+Conclusions
+Video coaching helps.
+Keywords: parenting; toddlers
+Introduction
+Parenting programmes help. A large trial in Australia showed benefits [4].
+Methods
+Families were recruited from 12 health centres in Montevideo.
+Results
+Of 240 families, 220 completed follow-up.
+Discussion
+Our findings agree with a trial among Norwegian families [12] and with one in Canada [13].
+Conclusions
+Coaching by video is feasible.
+"""
+
+
+def test_paper_body_keeps_methods_not_introduction_or_discussion() -> None:
+    text = clean_study_text(PAPER_TEXT).text
+    for kept in ("240 families in Uruguay", "12 health centres in Montevideo", "220 completed"):
+        assert kept in text
+    for dropped in ("Australia", "Norwegian", "Canada", "Introduction", "Discussion"):
+        assert dropped not in text, dropped
+    found = extract_text(PAPER_TEXT, source="paper", clean=True)
+    assert [c.code for c in found.countries] == ["UY"]
+
+
+def test_abstract_headings_alone_are_all_kept() -> None:
+    abstract = (
+        "Introduction\nFalls are common.\nMethods\nWe enrolled 90 adults in Spain.\n"
+        "Results\nFalls fell.\nDiscussion\nA trial in Italy found the same."
+    )
+    assert clean_study_text(abstract).text == abstract

@@ -345,6 +345,8 @@ def _keep_flags(texts: list[str], headings: frozenset[int] = frozenset()) -> lis
         has_abstract = first_abstract < len(texts)
     heading_title = any(h < first_abstract and texts[h].strip() for h in headings)
     title_line = _title_line(texts, first_abstract)
+    seen: set[str] = set()
+    body = False
     in_abstract = False
     dropping = False
     to_end = False
@@ -360,10 +362,19 @@ def _keep_flags(texts: list[str], headings: frozenset[int] = frozenset()) -> lis
             to_end = True
             continue
         if _STUDY_HEADING_RE.match(stripped):
-            dropping = False
             in_abstract = in_abstract or bool(_ABSTRACT_HEADING_RE.match(stripped))
-            keep[i] = True
+            kind = _section_kind(stripped)
+            if kind == "introduction" and seen & {"methods", "results", "conclusions"}:
+                body = True  # the paper's own introduction, after the abstract
+            if kind == "methods" and "methods" in seen:
+                body = True
+            seen.add(kind)
+            # the body's introduction and discussion are about other work
+            dropping = body and kind in ("introduction", "discussion")
+            keep[i] = not dropping
             continue
+        if in_abstract and _INLINE_DROP_RE.match(stripped):
+            body = True  # keywords close the abstract
         if _DROP_HEADING_RE.match(stripped) or _INLINE_DROP_RE.match(stripped):
             keep[i] = False
             dropping = not _INLINE_DROP_RE.match(stripped)
@@ -414,6 +425,23 @@ def _unheaded_abstract(texts: list[str]) -> int:
             header = any(_page_header(t.strip()) for t in texts[:j] if t.strip())
             return j if header else len(texts)
     return len(texts)
+
+
+_SECTION_KINDS = (
+    ("introduction", re.compile(r"introduction|background|context|rationale", re.I)),
+    ("methods", re.compile(r"methods?|materials and methods|study design", re.I)),
+    ("results", re.compile(r"results|findings", re.I)),
+    ("discussion", re.compile(r"discussion", re.I)),
+    ("conclusions", re.compile(r"conclusions?|interpretation", re.I)),
+)
+
+
+def _section_kind(heading: str) -> str:
+    words = heading.strip().rstrip(":.").strip()
+    for kind, regex in _SECTION_KINDS:
+        if regex.fullmatch(words):
+            return kind
+    return "other"
 
 
 def _title_like(line: str) -> bool:
