@@ -80,7 +80,7 @@ def test_sample_size_words_consent_and_arms(text: str, total: int) -> None:
         ),
         ("Groups of 4 to 8 women met weekly for a year.", None),
         ("Two hundred patients with diastolic pressure between 90 and 110 mmHg participated.", 200),
-        ("Accrual stopped at 338 of 2,150 planned patients.", None),
+        ("Accrual stopped at 338 of 2,150 planned patients.", 338),
         # arms given with their allocation are summed
         (
             "Setting: two rheumatology clinics. 30 women were randomised to aquatic exercise "
@@ -167,4 +167,24 @@ def test_sample_size_screening_and_allocation_phrasing(text: str, total: int | N
     ],
 )
 def test_sample_size_arms_names_and_shares(text: str, total: int | None) -> None:
+    assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # "calculated" alone is no plan; a sample size calculation is
+        ("Survival rates were calculated for 512 women treated in three trials.", 512),
+        ("The sample size was calculated as 240 patients.", None),
+        # accrual stopped at N of M planned: N were enrolled
+        ("Accrual was stopped at 212 of 1,400 planned patients for lack of funds.", 212),
+        # an abstract taken for a review but counting no studies: its people are the sample
+        (
+            "A meta-analysis had suggested a benefit. In the surgical setting, a total of 290 "
+            "patients were randomised to chemotherapy or none.",
+            290,
+        ),
+    ],
+)
+def test_sample_size_plans_accrual_and_reviews(text: str, total: int | None) -> None:
     assert _total(text) == total

@@ -177,8 +177,8 @@ _HEADINGS = frozenset(
 )
 _RATIO_PREFIX_RE = re.compile(r"\b(?:1|one)\s+(?:in|out of)\s+$", re.IGNORECASE)
 _PLANNED_RE = re.compile(
-    r"\b(?:planned|plan to|target(?:ed)?|aim(?:ed)? to|intended|calculated|required|needed|"
-    r"would (?:be )?(?:need|require)|power(?:ed)?|sample size of|up to)\b[^.;]{0,40}$",
+    r"\b(?:planned|plan to|target(?:ed)?|aim(?:ed)? to|intended|required|needed|"
+    r"would (?:be )?(?:need|require)|power(?:ed)?|sample size|up to)\b[^.;]{0,40}$",
     re.IGNORECASE,
 )
 # "breast cancer survivors (BCS)": a people noun and the abbreviation the text gives it
@@ -276,6 +276,7 @@ _VERB_THEN_COUNT_RE = re.compile(
     rf"(?:randomi[sz]ed|enrolled|recruited)\s+(?:a\s+total\s+of\s+)?(?P<n>{DIGIT_NUMBER})(?![\d.,%])"
     r"(?=\s*(?:\(|,|;|\.|and\b|$))"
 )
+_ACCRUAL_BEFORE_RE = re.compile(r"\b(?:accrual|enrol?ment|recruitment)\b[^.;]{0,30}$")
 _CONSENT_RE = re.compile(r"\b(?:agreed|consented|accepted)\b")
 # (" and randomly assigned" goes on with the same subject: it ends no clause)
 _CLAUSE_END_RE = re.compile(
@@ -493,6 +494,9 @@ def _took_part(view: TextView, cand: Candidate) -> bool:
     source = view.folded if view.folded is not None else view.text.lower()
     end = min(view.sentence_at(cand.start).end, cand.end + 60)
     m = _PREDICATE_RE.search(source, cand.end, end) or _CONSENT_RE.search(source, cand.end, end)
+    if m is None:  # "accrual was stopped at 338 of 2,150 planned patients"
+        start = max(view.sentence_at(cand.start).start, cand.start - 40)
+        m = _ACCRUAL_BEFORE_RE.search(source, start, cand.start)
     return m is not None
 
 
@@ -780,8 +784,8 @@ def _score(view: TextView, cand: Candidate, others: Sequence[int] = ()) -> None:
         cand.score += 3  # not "a total of 260 patients (29.5%) had an event"
     if not enrol and _EVENT_AFTER_RE.match(source, cand.end):
         cand.score -= 2  # "21 patients required a second operation": an outcome count
-    if sentence.background:
-        cand.score -= 4
+    if sentence.background and sentence.section not in ("methods", "results"):
+        cand.score -= 4  # (under a methods or results heading the sentence is this study's)
     if _PLANNED_RE.search(source, max(sentence.start, cand.start - 60), cand.start) or (
         _PLANNED_WORD_RE.search(source, cand.start, cand.end)
     ):
@@ -850,7 +854,9 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
     """The sample size the text reports, with arms, subgroups, randomised/analysed, clusters."""
     unit_cands = _unit_candidates(view, _text_units(view))
     if design in ("systematic-review", "meta-analysis"):
-        return _review_size(view, unit_cands)
+        review = _review_size(view, unit_cands)
+        if review is not None:
+            return review  # else: no count of studies, so the people counted are the sample
     n_totals, arms = _n_equals(view)
     people = [c for c in unit_cands if c.kind == "participant"] + n_totals
     verb_cands = _verb_candidates(view)
