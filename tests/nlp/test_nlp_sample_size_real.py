@@ -188,3 +188,41 @@ def test_sample_size_arms_names_and_shares(text: str, total: int | None) -> None
 )
 def test_sample_size_plans_accrual_and_reviews(text: str, total: int | None) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # people of clusters given arm by arm, each in its own brackets: summed
+        (
+            "Twelve nurseries (including 140 children) were randomly allocated to the "
+            "programme and eight nurseries (including 95 children) were allocated to usual care.",
+            235,
+        ),
+        (
+            "Twenty schools were randomised to the curriculum (n = 12 schools, 310 pupils) or to "
+            "a waiting list (n = 8 schools, 205 pupils).",
+            515,
+        ),
+        # a subsample is part of the sample
+        (
+            "Participants were 420 mothers who were randomly assigned to two arms. Focus groups "
+            "were held with a subsample (N=38).",
+            420,
+        ),
+        # a target sample is the plan; the recruited count is the sample
+        (
+            "We describe a trial with a target sample of 400 couples. By March 2015, 377 couples "
+            "had been recruited into the trial.",
+            377,
+        ),
+        # people naming what is counted ("parent-child sessions") are no sample
+        (
+            "The programme has 12 parent-child sessions. Outcomes were measured for 95 children "
+            "in the laboratory.",
+            95,
+        ),
+    ],
+)
+def test_sample_size_cluster_arms_subsample_target(text: str, total: int) -> None:
+    assert _total(text) == total

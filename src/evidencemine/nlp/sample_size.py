@@ -187,6 +187,8 @@ _ABBREVIATION_RE = re.compile(r"\(([A-Z][A-Za-z]{1,6})\)")
 _OF_TOTAL_RE = re.compile(
     rf"\s+(?:\([^()%]{{0,40}}\)\s+)?(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<m>{DIGIT_NUMBER})(?![\d.])"
 )
+# "a subsample (N = 75)", "a subset of 40 children": a part of the sample
+_SUBSAMPLE_RE = re.compile(r"\bsub-?(?:samples?|sets?)\b[^.;]{0,20}$")
 _PLANNED_WORD_RE = re.compile(r"\b(?:planned|targeted|target|expected|anticipated|required)\b")
 # What happened to a count of people, not their taking part: "a total of 234 participants
 # reported not smoking", "a total of 25 subjects had ..."
@@ -400,6 +402,8 @@ def _unit_after(
         if rule is not None:
             m = follow(text, pos)
             nxt, nxt_end = (m.group(1).lower(), m.end()) if m else ("", end)
+            if nxt in noncount:
+                return False  # "10 parent-child sessions": the people name what is counted
             if nxt in units and nxt not in _BREAK_WORDS:
                 return (units[nxt].value, units[nxt].kind, nxt_end)
             return (rule.value, rule.kind, end)
@@ -708,6 +712,49 @@ def _allocation_sums(view: TextView, verb_cands: list[Candidate]) -> list[Candid
     return sums
 
 
+def _cluster_arm_sums(view: TextView, unit_cands: list[Candidate]) -> list[Candidate]:
+    """The people of clusters allocated arm by arm, summed: "10 centres (including 178
+    families) were assigned to A and 9 centres (including 154 families) to B" is 332, and so
+    is "centres were assigned to A (n = 10 centres, 178 families) or B (n = 9 centres, 154
+    families)". Each count of people sits in its own brackets, right after or next to a count
+    of clusters, in a sentence that allocates."""
+    if "(" not in view.text:
+        return []
+    text = view.text
+    source = view.folded if view.folded is not None else text.lower()
+    cluster_ends = {c.end for c in unit_cands if c.kind == "cluster"}
+    cluster_starts = sorted(c.start for c in unit_cands if c.kind == "cluster")
+    by_sentence: dict[int, list[tuple[int, Candidate]]] = {}
+    for cand in unit_cands:
+        if cand.kind != "participant":
+            continue
+        sentence = view.sentence_at(cand.start)
+        paren = text.rfind("(", max(sentence.start, cand.start - 40), cand.start)
+        if paren < 0 or ")" in text[paren : cand.start]:
+            continue
+        after_cluster = len(text[max(0, paren - 40) : paren].rstrip()) + max(0, paren - 40)
+        inside = cluster_starts[bisect_left(cluster_starts, paren) :][:1]
+        if after_cluster in cluster_ends or (inside and inside[0] < cand.start):
+            by_sentence.setdefault(sentence.index, []).append((paren, cand))
+    sums = []
+    for group in by_sentence.values():
+        parens = {paren for paren, _ in group}
+        units = {cand.unit for _, cand in group}
+        if len(group) < 2 or len(parens) != len(group) or len(units) != 1:
+            continue
+        sentence = view.sentence_at(group[0][1].start)
+        if not re.search(r"assign|allocat|randomi", source[sentence.start : sentence.end]):
+            continue
+        first, last = group[0][1], group[-1][1]
+        for _, cand in group:
+            cand.score -= 3
+        total = sum(cand.n for _, cand in group)
+        sums.append(
+            Candidate(total, first.start, last.end, first.unit, "participant", "sample-arm-sum", 1)
+        )
+    return sums
+
+
 def _compared_sums(view: TextView, people: list[Candidate]) -> list[Candidate]:
     """Two groups compared, summed: "we compared 2,148 families who were visited with 2,148
     matched families who were not" is 4,296 (each count is one group)."""
@@ -778,18 +825,26 @@ def _score(view: TextView, cand: Candidate, others: Sequence[int] = ()) -> None:
     cand.role = "randomised" if enrol else "analysed" if analysed else ""
     cand.score += 2 * enrol - 1 * (analysed and not enrol) - 3 * (screened and not enrol)
     lead = source[max(0, cand.start - 25) : cand.start]
-    if ends_with_match(context.total_of, lead, _TOTAL_OF_LONGEST) and not (
-        _PERCENT_AFTER_RE.match(source, cand.end) or _EVENT_AFTER_RE.match(source, cand.end)
+    planned = bool(
+        _PLANNED_RE.search(source, max(sentence.start, cand.start - 60), cand.start)
+        or _PLANNED_WORD_RE.search(source, cand.start, cand.end)
+    )
+    if (
+        ends_with_match(context.total_of, lead, _TOTAL_OF_LONGEST)
+        and not planned  # "a target sample of 288 families": the plan, not the sample
+        and not (
+            _PERCENT_AFTER_RE.match(source, cand.end) or _EVENT_AFTER_RE.match(source, cand.end)
+        )
     ):
         cand.score += 3  # not "a total of 260 patients (29.5%) had an event"
     if not enrol and _EVENT_AFTER_RE.match(source, cand.end):
         cand.score -= 2  # "21 patients required a second operation": an outcome count
     if sentence.background and sentence.section not in ("methods", "results"):
         cand.score -= 4  # (under a methods or results heading the sentence is this study's)
-    if _PLANNED_RE.search(source, max(sentence.start, cand.start - 60), cand.start) or (
-        _PLANNED_WORD_RE.search(source, cand.start, cand.end)
-    ):
+    if planned:
         cand.score -= 3  # "planned to enrol 816 patients": a target, not the sample
+    if _SUBSAMPLE_RE.search(source, max(sentence.start, cand.start - 40), cand.start):
+        cand.score -= 3  # "interviews with a subsample (N = 75)": part of the sample
     if _DENOMINATOR_RE.search(source, max(sentence.start, cand.start - 30), cand.start):
         cand.score -= 3  # "31 of 322 eligible women": the 31 took part
     if _IN_BRACKETS_RE.search(source, max(sentence.start, cand.start - 40), cand.start):
@@ -865,6 +920,7 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
     for cand in people:
         _score(view, cand, starts)
     sums = _allocation_sums(view, verb_cands) + _compared_sums(view, people)
+    sums += _cluster_arm_sums(view, unit_cands)
     for cand in sums:
         _score(view, cand, starts)
         for other in people:
