@@ -226,3 +226,35 @@ def test_sample_size_plans_accrual_and_reviews(text: str, total: int | None) -> 
 )
 def test_sample_size_cluster_arms_subsample_target(text: str, total: int) -> None:
     assert _total(text) == total
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # the arm offered the programme and the control arm, counted apart: summed
+        (
+            "In 30 schools, 640 parents were offered the parenting course. 655 families in 30 "
+            "other schools were allocated to the control condition.",
+            1295,
+        ),
+        (
+            "The home-visiting programme was delivered to 310 mothers in 40 villages. Outcomes "
+            "were compared between them and 298 comparison mothers.",
+            608,
+        ),
+        # "another" count into the next arm
+        (
+            "The trial will enrol 300 fathers into the coaching group, and another 150 into the "
+            "control group.",
+            450,
+        ),
+        # a randomised total stays the sample when arms are also counted
+        (
+            "A total of 200 children were randomised. 101 children were offered the programme "
+            "and 99 children were assigned to the control group.",
+            200,
+        ),
+    ],
+)
+def test_sample_size_offered_control_and_another_arms(text: str, total: int) -> None:
+    assert _total(text) == total

@@ -26,6 +26,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from evidencemine.nlp.patterns import PatternRule
@@ -189,6 +190,21 @@ _OF_TOTAL_RE = re.compile(
 )
 # "a subsample (N = 75)", "a subset of 40 children": a part of the sample
 _SUBSAMPLE_RE = re.compile(r"\bsub-?(?:samples?|sets?)\b[^.;]{0,20}$")
+# the control arm named by a count's modifiers or clause: "508 control families", "856
+# families were allocated to the control condition"
+_CONTROL_ARM_RE = re.compile(
+    r"^\S+\s+(?:[\w-]+\s+){0,2}?(?:control|comparison)\b|\bto\s+(?:the\s+|a\s+)?"
+    r"(?:[\w-]+\s+)?(?:control|comparison)\s+(?:condition|group|arm)"
+)
+# "... into the intervention group, and another 2000 into the control group": the next arm
+_ANOTHER_ARM_RE = re.compile(
+    r"[^.;()]{0,120}?\b(?:in|into|to)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:group|arm|condition)\s*,?\s+and\s+(?:another|a\s+further)\s+"
+    rf"(?P<n>{DIGIT_NUMBER})\s+(?:[\w-]+\s+){{0,2}}?(?:in|into|to)\s+(?:the\s+|a\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:group|arm|condition)\b"
+)
+# an arm given the intervention: "were offered the programme", "was delivered to 541"
+_DELIVERED_RE = re.compile(r"\b(?:were|was)\s+(?:offered|delivered|given)\b")
 _PLANNED_WORD_RE = re.compile(r"\b(?:planned|targeted|target|expected|anticipated|required)\b")
 # What happened to a count of people, not their taking part: "a total of 234 participants
 # reported not smoking", "a total of 25 subjects had ..."
@@ -755,6 +771,68 @@ def _cluster_arm_sums(view: TextView, unit_cands: list[Candidate]) -> list[Candi
     return sums
 
 
+def _control_arm_sums(view: TextView, unit_cands: list[Candidate]) -> list[Candidate]:
+    """An arm offered the programme and the control arm, given as two counts, summed: "819
+    parents were offered the programme. 856 families were allocated to the control
+    condition" is 1,675. The control count names its arm (its modifiers or its clause); the
+    count just before it (no other count of people between) was offered, given or delivered
+    the intervention, in its own clause."""
+    source = view.folded if view.folded is not None else view.text.lower()
+    if "control" not in source and "comparison" not in source:
+        return []
+    people = [c for c in unit_cands if c.kind == "participant"]
+    sums = []
+    for previous, cand in pairwise(people):
+        if cand.start - previous.end > 400:
+            continue
+        sentence = view.sentence_at(cand.start)
+        window = source[cand.start : min(sentence.end, cand.end + 60)]
+        if not _CONTROL_ARM_RE.search(window):
+            continue
+        first = view.sentence_at(previous.start)
+        around = source[max(first.start, previous.start - 40) : min(first.end, previous.end + 90)]
+        if not _DELIVERED_RE.search(around) or _CONTROL_ARM_RE.search(around):
+            continue
+        previous.score -= 3
+        cand.score -= 3
+        sums.append(
+            Candidate(
+                previous.n + cand.n,
+                previous.start,
+                cand.end,
+                previous.unit,
+                "participant",
+                "sample-arm-sum",
+                1,
+            )
+        )
+    return sums
+
+
+def _another_arm_sums(view: TextView, unit_cands: list[Candidate]) -> list[Candidate]:
+    """A count put into one arm and "another" count into the next, summed: "4000 mothers
+    into the intervention group and another 2000 into the control group" is 6,000."""
+    source = view.folded if view.folded is not None else view.text.lower()
+    if "another" not in source and "a further" not in source:
+        return []
+    sums = []
+    for cand in unit_cands:
+        if cand.kind != "participant":
+            continue
+        sentence = view.sentence_at(cand.start)
+        m = _ANOTHER_ARM_RE.match(source, cand.end, min(sentence.end, cand.end + 200))
+        n = parse_int(m.group("n")) if m is not None else None
+        if m is None or n is None:
+            continue
+        cand.score -= 3
+        sums.append(
+            Candidate(
+                cand.n + n, cand.start, m.end(), cand.unit, "participant", "sample-arm-sum", 1
+            )
+        )
+    return sums
+
+
 def _compared_sums(view: TextView, people: list[Candidate]) -> list[Candidate]:
     """Two groups compared, summed: "we compared 2,148 families who were visited with 2,148
     matched families who were not" is 4,296 (each count is one group)."""
@@ -920,7 +998,8 @@ def find_sample_size(view: TextView, design: str | None) -> dict[str, Any] | Non
     for cand in people:
         _score(view, cand, starts)
     sums = _allocation_sums(view, verb_cands) + _compared_sums(view, people)
-    sums += _cluster_arm_sums(view, unit_cands)
+    sums += _cluster_arm_sums(view, unit_cands) + _control_arm_sums(view, unit_cands)
+    sums += _another_arm_sums(view, unit_cands)
     for cand in sums:
         _score(view, cand, starts)
         for other in people:
