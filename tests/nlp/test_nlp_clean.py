@@ -301,3 +301,32 @@ def test_abstract_headings_alone_are_all_kept() -> None:
         "Results\nFalls fell.\nDiscussion\nA trial in Italy found the same."
     )
     assert clean_study_text(abstract).text == abstract
+
+
+FLAT_PAGE = (
+    "An official website of the United States government Here's how you know Official "
+    "websites use .gov A .gov website belongs to an official government organization in the "
+    "United States. Skip to main page content Log in Search Advanced Save Email Cite "
+    "Randomized Controlled Trial Early Child Res Q. 2017 Jan;38(1):10-22. doi: "
+    "10.1016/j.ecr.2017.01. Epub 2016 Dec 2. Book sharing with infants in Zambia: a "
+    "randomised trial. Elena D Holland 1, India S Okafor 2, Chad Jordan 1 Affiliations Expand "
+    "1 Department of Psychology, University of Leeds, Leeds, United Kingdom. 2 Division of "
+    "Paediatrics, University of Toronto, Toronto, Canada. PMID: 28000001 DOI: "
+    "10.1016/j.ecr.2017.01 Abstract We randomly assigned 140 mothers of infants in Lusaka to "
+    "book-sharing training or a control group. Infant attention improved with training. "
+    "Copyright © 2016 Elsevier Inc. All rights reserved. Printed in the United States of "
+    "America. Similar articles Reading to toddlers in Ireland. France J, et al. 2015."
+)
+
+
+def test_flattened_page_is_split_into_its_blocks() -> None:
+    cleaned = clean_study_text(FLAT_PAGE)
+    text = cleaned.text
+    assert "Book sharing with infants in Zambia" in text
+    assert "140 mothers of infants in Lusaka" in text
+    for dropped in ("United States", "Leeds", "Canada", "Ireland", "Copyright", "Printed in"):
+        assert dropped not in text, dropped
+    found = extract_text(FLAT_PAGE, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["ZM"]
+    evidence = found.countries[0].evidence
+    assert FLAT_PAGE[evidence.start : evidence.end] == "Zambia"

@@ -73,6 +73,8 @@ def _codes(text: str) -> list[str]:
         ("We randomly assigned 300 mothers in Chengdu to text reminders.", ["CN"]),
         ("Holland and colleagues designed the coaching for 50 mothers in Peru.", ["PE"]),
         ("We developed a coaching app with nurses in Kenya.", ["KE"]),
+        ("A trial in Malawi. Elena D Holland 1, India S Okafor 2, Georgia Kim, Mei Ng 3", ["MW"]),
+        ("A trial in Malawi by Sofia England, Yuki Berg and Ana France.", ["MW"]),
         (
             "The programme, developed by Webster-Stratton in the USA, was offered to 120 Welsh "
             "families.",

@@ -111,3 +111,13 @@ def test_page_chrome_does_not_leak(page_figures: dict[str, dict[str, Any]]) -> N
         page = result["fields"]["page"]["check"]
         assert page["countries_in_chrome"] == 0, (corpus, page)
         assert page["evidence_off_page"] == 0, (corpus, page)
+
+
+def test_flattened_pages_floor() -> None:
+    # every text page scraped flat (blocks joined by spaces): 0.48 before the rules that
+    # split such pages into their blocks, 0.93 after
+    _require_shared()
+    result = evaluate_corpus(
+        REAL / "pico_rct_abstracts.jsonl", halves=("check",), as_page=True, flat_share=1.0
+    )
+    assert result["fields"]["countries"]["check"]["f1"] >= 0.92, result["fields"]["countries"]

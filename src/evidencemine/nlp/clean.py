@@ -328,6 +328,92 @@ def _sub(text: str, start: int, end: int | None, a: int, b: int) -> tuple[str, i
     return text[a:b], start + a, start + b
 
 
+# a page scraped flat (its blocks joined by spaces): where its blocks start again. Headings
+# stand alone (split before and after); labels and chrome start a block (split before).
+_FLAT_HEADINGS = (
+    r"Abstract:?|ABSTRACT|Summary|Affiliations?|Expand|Similar articles|Cited by|References|"
+    r"Publication types|MeSH terms|Substances|Grants and funding|LinkOut - more resources|"
+    r"Conflict of interest statement|Comment in|Erratum in|Authors and Affiliations|"
+    r"Author information|Ethics declarations|Additional information|About this article|"
+    r"Cite this article|Access this article|Metrics details|Full text links|Keywords"
+)
+_FLAT_STARTS = (
+    r"Keywords?:|Copyright\b|©|PMID:|PMCID:|DOI:|Descriptors:|Publication Type:|"
+    r"Publication Date:|Record Type:|Education Level:|Audience:|Language:|Sponsor:|"
+    r"Authoring Institution:|Grant or Contract Numbers:|Source:|Authors?:|Printed in\b|"
+    r"An official website|Here's how you know|Official websites use|Secure \.gov|"
+    r"A \.gov website|A lock \(|Skip to|Follow NLM|Your privacy|We use (?:essential )?cookies|"
+    r"Accept all cookies|Manage preferences|Received:|Accepted:|Published:|Publisher's Note|"
+    r"Price includes|Buy article|This is a preview|Epub \d{4}|\d+ Accesses|\d+ Citations|"
+    r"\d{1,2} (?:Department|Dept|School|Division|Faculty|Institute|Centre|Center|University|"
+    r"Unit|Laboratory|Program|Programme|Section)\b"
+)
+# labelled values that end where the next block starts: "Epub 2015 Jun 10.", "PMID: 123",
+# "Source: Early Years, v12 n3 p40-55 2018", "Published: 1 Apr 2017", "812 Accesses"
+_FLAT_CLOSED = (
+    r"Epub \d{4}(?: [A-Z][a-z]{2})?(?: \d{1,2})?\.|PMID: \d+|PMCID: PMC\d+|DOI: \S+|"
+    r"doi: \S+\.|Abstractor: As Provided|Source: [^.]{0,200}?\b(?:19|20)\d\d\b|"
+    r"Published: \d{1,2} [A-Z][a-z]{2,8} \d{4}|Record Type: \w+|Publication Date: \d{4}|"
+    r"Pages: \d+|\d+ Accesses|\d+ Citations|ERIC Number: \w+|"
+    # one affiliation: "Division of Oncology, University of Kyoto, Kyoto, Japan."
+    r"(?:Department|Dept|School|Division|Faculty|Institute|Centre|Center|University|Unit|"
+    r"Laboratory)\b[^.;()]{0,150}?,[^.;()]{0,60},\s*[A-Z][\w ]{1,30}\.|"
+    r"Electronic address: \S+@\S+\.|"
+    # banner and notice sentences
+    r"An official website of the United States government|Here's how you know|"
+    r"Official websites use \.gov|A \.gov website belongs to [^.]*\.|"
+    r"Secure \.gov websites use HTTPS|A lock \([^)]*\) or https://[^.]*\.gov website\.|"
+    r"Share sensitive information only on official, secure websites\.|"
+    r"Your privacy, your choice|We use [^.]{0,80}\bcookies\b[^.]*\.|"
+    r"By clicking Accept all cookies[^.]*\.|Accept all cookies|Manage preferences"
+)
+_FLAT_MARK_RE = re.compile(
+    rf"(?:(?<=[\s.;])|^)(?:(?P<heading>{_FLAT_HEADINGS}|{_FLAT_CLOSED})(?=\s|$)|"
+    rf"(?={_FLAT_STARTS}))"
+)
+_FLAT_LINE = 300  # characters: shorter lines are left as they are
+_FLAT_MARKS = 3  # marks a line needs to be read as a flattened page
+
+
+def _split_flat(
+    lines: list[list[tuple[str, int, int | None]]],
+) -> list[list[tuple[str, int, int | None]]]:
+    """Long lines with several page marks split into the blocks they were flattened from
+    (no character is dropped: a split only starts a new line)."""
+    out: list[list[tuple[str, int, int | None]]] = []
+    for line in lines:
+        text = _line_text(line)
+        marks = list(_FLAT_MARK_RE.finditer(text)) if len(text) > _FLAT_LINE else []
+        if len(marks) < _FLAT_MARKS:
+            out.append(line)
+            continue
+        cuts = sorted({m.start() for m in marks} | {m.end() for m in marks if m.group("heading")})
+        out.extend(_cut_line(line, [c for c in cuts if 0 < c < len(text)]))
+    return out
+
+
+def _cut_line(
+    line: list[tuple[str, int, int | None]], cuts: list[int]
+) -> list[list[tuple[str, int, int | None]]]:
+    parts: list[list[tuple[str, int, int | None]]] = [[]]
+    pos = 0
+    cut_iter = iter(cuts)
+    cut = next(cut_iter, None)
+    for piece, start, end in line:
+        offset = 0
+        while cut is not None and cut < pos + len(piece):
+            k = cut - pos
+            if k > offset:
+                parts[-1].append(_sub(piece, start, end, offset, k))
+            parts.append([])
+            offset = k
+            cut = next(cut_iter, None)
+        if offset < len(piece):
+            parts[-1].append(_sub(piece, start, end, offset, len(piece)))
+        pos += len(piece)
+    return [p for p in parts if p]
+
+
 def _line_text(line: list[tuple[str, int, int | None]]) -> str:
     return "".join(t for t, _, _ in line)
 
@@ -393,6 +479,13 @@ def _keep_flags(texts: list[str], headings: frozenset[int] = frozenset()) -> lis
     return keep
 
 
+# three names in a row: "Ana B Lee 1, Tom Keller 2, Mei Lin 3" (a title and its authors
+# flattened into one line are not the abstract)
+_AUTHOR_RUN_RE = re.compile(
+    r"(?:\b[A-Z][a-z]+(?:\s+[A-Z]\.?)?\s+[A-Z][\w'’-]+(?:\s+\d+)*\s*,\s*){3,}"
+)
+
+
 def _prose(line: str) -> bool:
     """A paragraph of running text (forty words or more, or two sentences and twenty words),
     not an affiliation, an author list or chrome."""
@@ -401,6 +494,7 @@ def _prose(line: str) -> bool:
         (words >= 40 or (words >= 20 and len(_SENTENCE_GAP_RE.findall(line)) >= 1))
         and not _is_affiliation(line)
         and not _AUTHORS_RE.match(line)
+        and not _AUTHOR_RUN_RE.search(line)
         and not _chrome(line)
     )
 
@@ -444,9 +538,27 @@ def _section_kind(heading: str) -> str:
     return "other"
 
 
+_INSTITUTION = (
+    r"\b(?:University|Hospital|Cent(?:re|er)|Institute|Department|School|Faculty|College)\b"
+)
+# two institutions with addresses, or a contact address: affiliations run together
+_AFFILIATION_RUN_RE = re.compile(
+    rf"{_INSTITUTION}[^.]*,[^.]*\.\s.*{_INSTITUTION}|electronic address:|@\w", re.IGNORECASE
+)
+
+
+# a citation inside a line ("Early Child Res Q. 2017 Jan;38(1):10-22") or navigation at its
+# start: not a title
+_CITATION_IN_RE = re.compile(r"\.\s*(?:19|20)\d\d(?:\s+[A-Z][a-z]{2}[^.;:]{0,20})?[;:]\s*\d")
+_NAVIGATION_START_RE = re.compile(r"(?:skip to|log in|sign in|search in|main menu)\b", re.I)
+
+
 def _title_like(line: str) -> bool:
     return (
         len(line.split()) >= 5
+        and not _AFFILIATION_RUN_RE.search(line)
+        and not _CITATION_IN_RE.search(line)
+        and not _NAVIGATION_START_RE.match(line)
         and not _chrome(line)
         and not _AUTHORS_RE.match(line)
         and not _JOURNAL_NAME_RE.match(line)
@@ -505,7 +617,7 @@ def clean_study_text(raw: str) -> CleanText:
     pieces: list[tuple[str, int, int | None]] = (
         _segments_without_markup(raw) if _looks_like_markup(raw) else [(raw, 0, len(raw))]
     )
-    lines = _lines(pieces)
+    lines = _split_flat(_lines(pieces))
     texts = [_line_text(line) for line in lines]
     keep = _keep_flags(texts, _heading_lines(raw, lines))
     builder = _Builder(raw)

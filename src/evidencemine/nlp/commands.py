@@ -92,7 +92,13 @@ def run_eval(args: argparse.Namespace) -> int:
             figures["ebmnlp_sample_size"] = ebmnlp_hit_rate(Path(args.ebmnlp))
         halves = HALVES if args.half == "both" else (args.half,)
         real = [
-            evaluate_corpus(path, halves=halves, limit=args.limit, as_page=args.as_page)
+            evaluate_corpus(
+                path,
+                halves=halves,
+                limit=args.limit,
+                as_page=args.as_page or args.flat_share > 0,
+                flat_share=args.flat_share,
+            )
             for path in real_files([Path(p) for p in args.real or []])
         ]
     except EvidenceMineError as err:
@@ -165,5 +171,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="wrap each real document in the chrome of a scraped web page (seeded by its id) "
         "and clean it first, as scraped study text is",
+    )
+    evaluate.add_argument(
+        "--flat-share",
+        type=float,
+        default=0.0,
+        metavar="F",
+        help="with --as-page: the share of text pages scraped flat (blocks joined by spaces)",
     )
     evaluate.set_defaults(handler=run_eval)

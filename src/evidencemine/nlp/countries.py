@@ -98,9 +98,27 @@ _SITE_CUE_RE = re.compile(
     r"\s+(?:[a-z]+\s+){0,3}(?:in|from|at)\s+(?:\d+\s+|[a-z]+\s+){0,3}(?:the\s+)?$"
 )
 _PERSON_NAMEABLE = frozenset(
-    ["Holland", "Jordan", "Chad", "Georgia", "Israel", "India", "Kenya", "Chile", "Trinidad"]
+    [
+        "Holland",
+        "Jordan",
+        "Chad",
+        "Georgia",
+        "Israel",
+        "India",
+        "Kenya",
+        "Chile",
+        "Trinidad",
+        "England",
+        "France",
+        "Ireland",
+    ]
 )
-_GIVEN_NAME_RE = re.compile(r"(?:\b[A-Z]\.\s*|\b[A-Z][a-z]+\s+(?:[A-Z]\.\s*)?)$")
+# a given name and initial before the word: "J. Holland", "Elena D Holland", "Peter Holland"
+_GIVEN_NAME_RE = re.compile(r"(?:\b[A-Z]\.\s*|\b[A-Z][a-z]+\s+(?:[A-Z]\.?\s+)?)$")
+# the word as a given name: "India S Okafor 1", "Georgia Kim, Mei ...", "Chad Jordan 2"
+_SURNAME_AFTER_RE = re.compile(
+    r"\s+(?:[A-Z]\.?\s+)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s*(?:\d|,\s*[A-Z]|$)"
+)
 _AUTHOR_TAIL_RE = re.compile(
     r"\s*(?:et al|,\s*[A-Z]\.|\s+[A-Z]{1,2}\b,|\s+and\s+[A-Z][a-z]+\b,|"
     r"\s+(?:and|&)\s+(?:colleagues|co-?workers|associates)\b|"
@@ -199,6 +217,8 @@ def _names_something_else(view: TextView, hit: Hit) -> bool:
     if word in _PERSON_NAMEABLE:
         before = view.text[max(sentence.start, hit.start - 30) : hit.start]
         if _GIVEN_NAME_RE.search(before) or _AUTHOR_TAIL_RE.match(after):
+            return True
+        if _SURNAME_AFTER_RE.match(after):
             return True
     return False
 

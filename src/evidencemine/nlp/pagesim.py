@@ -196,11 +196,12 @@ _FUNDERS = (
 @dataclass(frozen=True)
 class Page:
     """A page, its family, and the ``(start, end)`` spans of ``text`` that hold the
-    document's own title and abstract."""
+    document's own title and abstract; ``flat`` when its blocks are joined by spaces."""
 
     text: str
     family: str
     study_spans: tuple[tuple[int, int], ...]
+    flat: bool = False
 
     def in_study(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self.study_spans)
@@ -222,8 +223,9 @@ def split_title(text: str) -> tuple[str, str]:
 class _Writer:
     """Builds the page piece by piece; remembers where the study text went."""
 
-    def __init__(self, markup: bool) -> None:
+    def __init__(self, markup: bool, flat: bool = False) -> None:
         self.markup = markup
+        self.end = " " if flat else "\n"  # a flattened scrape joins blocks with spaces
         self.parts: list[str] = []
         self.length = 0
         self.spans: list[tuple[int, int]] = []
@@ -237,10 +239,10 @@ class _Writer:
         if self.markup:
             self.raw(f"<{tag}{attrs}>{html.escape(text, quote=False)}</{tag}>\n")
         else:
-            self.raw(f"{text}\n")
+            self.raw(f"{text}{self.end}")
 
     def blank(self, rng: random.Random) -> None:
-        if not self.markup and rng.random() < 0.5:
+        if not self.markup and self.end == "\n" and rng.random() < 0.5:
             self.raw("\n" + " " * rng.choice((0, 2, 4)) + "\n" * rng.choice((0, 1)))
 
     def study(self, text: str, tag: str) -> None:
@@ -259,7 +261,7 @@ class _Writer:
             self.raw(f"</{tag}>\n")
         else:
             self.spans.append((self.length, self.length + len(text)))
-            self.raw(text + "\n")
+            self.raw(text + self.end)
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -632,24 +634,31 @@ def page_seed(doc_id: str) -> int:
     return int(hashlib.sha256(f"page:{doc_id}".encode()).hexdigest()[:16], 16)
 
 
-def wrap_as_page(doc_id: str, text: str, avoid: Collection[str] = ()) -> Page:
+def wrap_as_page(
+    doc_id: str, text: str, avoid: Collection[str] = (), flat_share: float = 0.0
+) -> Page:
     """``text`` ("title. abstract") on a page of one of :data:`FAMILIES`, chosen and filled
-    by a seed from ``doc_id``; the chrome's countries are not among ``avoid`` (ISO codes)."""
+    by a seed from ``doc_id``; the chrome's countries are not among ``avoid`` (ISO codes).
+    A text page comes flattened (its blocks joined by spaces, as some scrapers keep it) with
+    probability ``flat_share``."""
     rng = random.Random(page_seed(doc_id))
     family = FAMILIES[rng.randrange(len(FAMILIES))]
     title, abstract = split_title(text)
-    writer = _Writer(markup=family.endswith("html"))
+    markup = family.endswith("html")
+    # now and then a text page comes flattened: its blocks joined by spaces, not lines
+    writer = _Writer(markup=markup, flat=not markup and rng.random() < flat_share)
     fill = _fill(rng, avoid)
     build = {"database": _database_page, "publisher": _publisher_page, "record": _record_page}[
         family.split("-")[0]
     ]
     build(writer, rng, fill, title, abstract)
-    return Page(writer.text(), family, tuple(writer.spans))
+    return Page(writer.text(), family, tuple(writer.spans), writer.end == " ")
 
 
 def families(pages: Sequence[Page]) -> dict[str, int]:
-    """How many pages of each family."""
+    """How many pages of each family, and how many of them came flattened."""
     counts = dict.fromkeys(FAMILIES, 0)
     for page in pages:
         counts[page.family] += 1
+    counts["flattened"] = sum(page.flat for page in pages)
     return counts

@@ -469,6 +469,7 @@ def evaluate_corpus(
     limit: int | None = None,
     patterns_dir: Path | None = None,
     as_page: bool = False,
+    flat_share: float = 0.0,
 ) -> dict[str, Any]:
     """``{"corpus", "format", "docs": {half: n}, "fields": {field: {half: figures}}}``.
 
@@ -479,7 +480,9 @@ def evaluate_corpus(
     fmt, docs = load_real(path)
     folder = patterns_dir or default_patterns_dir()
     scorers = _scorers(fmt, folder)
-    corpus = f"{path.stem} (as page)" if as_page else path.stem
+    corpus = path.stem
+    if as_page:
+        corpus += f" (as page, {flat_share:.0%} flat)" if flat_share else " (as page)"
     result: dict[str, Any] = {"corpus": corpus, "format": fmt, "docs": {}, "fields": {}}
     table = _country_table(folder) if as_page else None
     for half in halves:
@@ -491,7 +494,8 @@ def evaluate_corpus(
             )
         else:
             pages = [
-                wrap_as_page(d.id, d.text, avoid=location_codes([d.text], table)) for d in chosen
+                wrap_as_page(d.id, d.text, location_codes([d.text], table), flat_share)
+                for d in chosen
             ]
             items = zip(sources, [page.text for page in pages], strict=True)
             pred = extract_texts(items, patterns_dir=folder, clean=True)
