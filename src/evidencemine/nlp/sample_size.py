@@ -11,7 +11,10 @@ participants and note the clusters.
 Definition followed: the sample size (``total``) is the number of people randomised or
 enrolled in the study; the analysed number (``analysed``) and the arms (``arms``) are kept
 apart and never replace it. When only arm sizes are given they are summed ("22 women were
-randomised to dance and 19 to usual care" is 41); screened, eligible, planned
+randomised to dance and 19 to usual care" is 41), and so are the people of clusters
+allocated arm by arm ("10 centres (including 178 families) ... and 9 centres (including 154
+families)"), an arm offered the programme and a control arm counted apart, and "N into one
+group, and another M into the other"; a subsample is part of the sample; screened, eligible, planned
 ("planned to enrol", "2,150 planned patients"), per-arm and outcome counts ("a total of 25
 patients had a relapse") are not the sample; "31 of 322 eligible women took part" is 31.
 The corpora differ from this in places and are scored as they are: the expert PICO labels
