@@ -330,3 +330,25 @@ def test_flattened_page_is_split_into_its_blocks() -> None:
     assert [c.code for c in found.countries] == ["ZM"]
     evidence = found.countries[0].evidence
     assert FLAT_PAGE[evidence.start : evidence.end] == "Zambia"
+
+
+def test_marked_affiliations_run_into_the_title_line_are_dropped() -> None:
+    page = (
+        "Home play sessions for toddlers in a rural district: a cluster trial B. Khan,* "
+        "L. Ortiz† and M. Obi‡ *University of Leeds, Leeds, UK †Child Health Research "
+        "Foundation, Lahore, Pakistan, and ‡Department of Paediatrics, Lagos, Nigeria "
+        "Accepted 3 May 2011\n"
+        "Abstract\n"
+        "We randomised 40 villages in Pakistan to play sessions or usual care.\n"
+    )
+    text = clean_study_text(page).text
+    assert "Home play sessions for toddlers" in text
+    assert "Leeds" not in text and "Lahore" not in text and "Nigeria" not in text
+    assert "40 villages in Pakistan" in text
+    found = extract_text(page, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["PK"]
+
+
+def test_a_starred_place_in_a_sentence_stays() -> None:
+    text = clean_study_text("Abstract\nWe recruited 90 mothers in Ghana.* Attrition was 4%.\n")
+    assert "Ghana" in text.text

@@ -118,3 +118,50 @@ def _codes(text: str) -> list[str]:
 )
 def test_country_is_the_study_site(text: str, codes: list[str]) -> None:
     assert sorted(_codes(text)) == sorted(codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (
+            "Family coaching has been tested in several settings, including Canada and "
+            "Australia, and is well liked. We randomised 220 families in Ohio.",
+            ["US"],
+        ),
+        (
+            "In the United Kingdom, the coaching service reaches many young mothers. We "
+            "randomised 150 mothers in Chile.",
+            ["CL"],
+        ),
+        ("In Norway, 240 mothers were randomised to coaching or usual care.", ["NO"]),
+        (
+            "Belgium is the first country outside the United States to offer the visits. "
+            "We enrolled 300 mothers in Belgium.",
+            ["BE"],
+        ),
+        (
+            "We asked whether the visits work as well in Belgium as in the United States. "
+            "We enrolled 300 mothers in Belgium.",
+            ["BE"],
+        ),
+        (
+            "As shown by the famous study of infants in Bolivia, play matters. We enrolled "
+            "300 mothers in Ecuador.",
+            ["EC"],
+        ),
+        ("Staff were trained in the Oregon model of parent training for 90 families.", []),
+        (
+            "The video feedback programme was developed at Leiden University in the "
+            "Netherlands. We enrolled 150 toddlers in Ireland.",
+            ["IE"],
+        ),
+        (
+            "Play groups in Quito for 200 infants, Ecuador.\nResearchers: Ana Ruiz, University "
+            "College London; Tom Vale, the original team of the Jamaica study.",
+            ["EC"],
+        ),
+        ("Nurses from Imperial College London visited 80 mothers in Ghana.", ["GH"]),
+    ],
+)
+def test_country_not_from_evidence_elsewhere(text: str, codes: list[str]) -> None:
+    assert sorted(_codes(text)) == sorted(codes)

@@ -414,6 +414,48 @@ def _cut_line(
     return [p for p in parts if p]
 
 
+# affiliations run into the title or author line, each after its marker: "A. Rahman,*
+# Z. Iqbal† *University of Leeds, Leeds, UK †Health Research Foundation, Lahore, Pakistan"
+_MARK = r"(?:[*†‡§¶]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+_ONE_AFFILIATION = (
+    rf"{_MARK}\s*(?:[A-Z][\w'’&.-]*\s+(?:(?:of|for|and|the|on)\s+)*){{0,5}}"
+    r"(?:University|Institute|Department|Hospital|Foundation|School|College|Cent(?:re|er)|"
+    r"Division|Faculty|Laboratory|Clinic)\b"
+    r"[^.;*†‡§¶¹²³⁴⁵⁶⁷⁸⁹⁰]{0,200}?,\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+    rf"(?=\s*,?\s*(?:and\s+)?{_MARK}|\s+[A-Z]|\s*[.;]|\s*$)"
+)
+_AFFILIATION_MARKED_RE = re.compile(
+    rf"(?:(?<=\s)|^){_ONE_AFFILIATION}(?:\s*,?\s*(?:and\s+)?{_ONE_AFFILIATION})*"
+)
+
+
+def _drop_marked_affiliations(
+    lines: list[list[tuple[str, int, int | None]]],
+) -> list[list[tuple[str, int, int | None]]]:
+    """Marked affiliation runs cut out of the lines they were run into."""
+    out: list[list[tuple[str, int, int | None]]] = []
+    for line in lines:
+        text = _line_text(line)
+        runs = [
+            m.span()
+            for m in _AFFILIATION_MARKED_RE.finditer(text)
+            if not _STUDY_VERB_RE.search(m.group())
+        ]
+        if not runs:
+            out.append(line)
+            continue
+        cuts = sorted({c for span in runs for c in span if 0 < c < len(text)})
+        kept: list[tuple[str, int, int | None]] = []
+        pos = 0
+        for part in _cut_line(line, cuts):
+            if not any(a == pos for a, _ in runs):
+                kept.extend(part)
+            pos += len(_line_text(part))
+        if kept:
+            out.append(kept)
+    return out
+
+
 def _line_text(line: list[tuple[str, int, int | None]]) -> str:
     return "".join(t for t, _, _ in line)
 
@@ -617,7 +659,7 @@ def clean_study_text(raw: str) -> CleanText:
     pieces: list[tuple[str, int, int | None]] = (
         _segments_without_markup(raw) if _looks_like_markup(raw) else [(raw, 0, len(raw))]
     )
-    lines = _split_flat(_lines(pieces))
+    lines = _drop_marked_affiliations(_split_flat(_lines(pieces)))
     texts = [_line_text(line) for line in lines]
     keep = _keep_flags(texts, _heading_lines(raw, lines))
     builder = _Builder(raw)

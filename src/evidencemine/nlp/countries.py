@@ -30,6 +30,39 @@ _ORIGIN_RE = re.compile(
     r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?){0,4}$",
     re.IGNORECASE,
 )
+# the programme came from an institution: "developed at Leiden University in the
+# Netherlands", "designed at Leiden"
+_ORIGIN_AT_RE = re.compile(
+    r"\b(?:developed|originated|designed|created)\s+at\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’.&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w'’.&-]*){0,4}\s*,?\s+(?:in|at)\s+"
+    r"(?:the\s+)?)?$"
+)
+# evidence from elsewhere: "has been studied in various settings, including the United
+# States"; "the first country outside the United States to ..."
+_ELSEWHERE_RE = re.compile(
+    r"\b(?:has|have)\s+been\s+(?:[a-z]+\s+){0,2}?(?:studied|tested|evaluated|implemented|"
+    r"replicated|used|adopted|disseminated|trialled|trialed|validated)\b[^.;]{0,120}$|"
+    r"\b(?:outside|beyond|other\s+than)\s+(?:of\s+)?(?:the\s+)?$|\bas\s+in\s+(?:the\s+)?$|"
+    r"\bas\s+(?:shown|demonstrated|found|reported|seen)\s+(?:by|in)\b[^.;]{0,100}$",
+    re.IGNORECASE,
+)
+# a sentence opening "In the United States, ..." that tells how things are there (no past
+# tense, no "we" or "this study"): background
+_IN_COUNTRY_OPEN_RE = re.compile(r"\W*(?:\d{1,2}\s+)?In\s+(?:the\s+)?([A-Z][\w.'’ -]{1,40}?)\s*,")
+_STUDY_TENSE_RE = re.compile(
+    r"\b(?:was|were|we|our|this|these|present|current|here|will|\w+ed|paid|took|got|gave|had|"
+    r"ran|made|saw|met|sought|chose|held|kept|led|left|lost|brought|bought|taught|spent|sent|"
+    r"went|came|began|did|told|found|grew|knew|wrote|fed|slept|ate|drank|won|underwent)\b",
+    re.IGNORECASE,
+)
+# a line of researchers and their institutions: "Researchers: A. Smith, University of ..."
+_PEOPLE_LINE_RE = re.compile(
+    r"(?:^|\n)\s*(?:Researchers?|Investigators?|Principal investigators?|Authors?|"
+    r"Research team|Team)\s*:[^\n]*$",
+    re.IGNORECASE,
+)
+# a model or programme named after a place: "the Oregon model (PMTO)"
+_PLACE_MODEL_RE = re.compile(r"\s+(?:model|approach)\b")
 _CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d[a-z]?\b)[^()]*\)")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # up to four capitalised words, then a noun that makes the whole a name
@@ -45,7 +78,7 @@ _NAME_TAIL_RE = re.compile(
 # "Diabetes Research UK", "Cancer Foundation of India"
 _NAME_HEAD_RE = re.compile(
     r"\b(?:Council|Research|Foundation|Institute|Society|Trust|Fund|Agency|Association|"
-    r"Ministry of Health|Department of Health)\s+(?:of\s+(?:the\s+)?)?$"
+    r"Ministry of Health|Department of Health|College)\s+(?:of\s+(?:the\s+)?)?$"
 )
 # "Artiss®(Baxter, UK)": the address of a product's maker
 _MAKER_BEFORE_RE = re.compile(r"[®™]\s*\($")
@@ -275,6 +308,31 @@ def _not_a_place(view: TextView, hit: Hit) -> bool:
     return False
 
 
+def _elsewhere(view: TextView, hit: Hit) -> bool:
+    """The country is where other evidence or the programme comes from, not the study's
+    site: "has been studied in several settings, including Canada", "the first country
+    outside the United States", "In the United States, the programme serves ..." (a
+    sentence with no past tense, "we" or "this study"), "the Oregon model", a line of
+    researchers with their institutions."""
+    sentence = view.sentences[hit.sent]
+    before = view.text[sentence.start : hit.start]
+    if _ELSEWHERE_RE.search(before[-200:]):
+        return True
+    if _PLACE_MODEL_RE.match(view.text, hit.end) and before.rstrip().endswith(("the", "The")):
+        return True
+    if _PEOPLE_LINE_RE.search(view.text[max(0, hit.start - 400) : hit.start]):
+        return True
+    opening = _IN_COUNTRY_OPEN_RE.match(view.text, sentence.start, sentence.end)
+    if opening:
+        comma = opening.end(1)
+        opener = any(
+            h.start == opening.start(1) and h.end == comma for h in view.label_hits("COUNTRY")
+        )
+        rest = view.text[comma : sentence.end]
+        return opener and hit.start >= opening.start(1) and not _STUDY_TENSE_RE.search(rest)
+    return False
+
+
 def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     sentence = view.sentences[hit.sent]
     if sentence.background and len(view.sentences) > 1:
@@ -285,7 +343,10 @@ def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
         return False
     if "affiliation" in sentence.flags and "study" not in sentence.flags:
         return False
-    if _ORIGIN_RE.search(view.text[max(sentence.start, hit.start - 60) : hit.start]):
+    before = view.text[max(sentence.start, hit.start - 60) : hit.start]
+    if _ORIGIN_RE.search(before) or _ORIGIN_AT_RE.search(before):
+        return False
+    if _elsewhere(view, hit):
         return False
     if _in_citation(view, hit):
         return False
