@@ -352,3 +352,29 @@ def test_marked_affiliations_run_into_the_title_line_are_dropped() -> None:
 def test_a_starred_place_in_a_sentence_stays() -> None:
     text = clean_study_text("Abstract\nWe recruited 90 mothers in Ghana.* Attrition was 4%.\n")
     assert "Ghana" in text.text
+
+
+def test_bulleted_affiliations_and_research_topic_banner_dropped() -> None:
+    page = (
+        "ORIGINAL RESEARCH article\n"
+        "This article is part of the Research Topic Child Growth in Poor Countries\n"
+        "Reading aloud to infants in rural Nepal: a cluster randomised trial\n"
+        "Ana Ruiz 1, Tom Vale 2, Mei Lin 2\n"
+        "  • 1Child Language Research Group, School of Education, University of Bath, Bath, "
+        "United Kingdom\n"
+        "  • 2Department of Paediatrics, University of Sydney, Sydney, Australia\n"
+        "Abstract\n"
+        "We randomised 30 villages in Nepal to book sharing or usual care.\n"
+    )
+    text = clean_study_text(page).text
+    assert text.startswith("Reading aloud to infants in rural Nepal")
+    assert "Research Topic" not in text and "Bath" not in text and "Sydney" not in text
+    found = extract_text(page, source="page", clean=True)
+    assert [c.code for c in found.countries] == ["NP"]
+
+
+def test_lower_case_sentence_with_a_school_is_not_an_affiliation() -> None:
+    text = clean_study_text(
+        "Abstract\nChildren from the school, aged 5 to 7, in Lima, Peru, read more.\n"
+    ).text
+    assert "Peru" in text

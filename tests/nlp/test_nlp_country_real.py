@@ -165,3 +165,12 @@ def test_country_is_the_study_site(text: str, codes: list[str]) -> None:
 )
 def test_country_not_from_evidence_elsewhere(text: str, codes: list[str]) -> None:
     assert sorted(_codes(text)) == sorted(codes)
+
+
+def test_own_aim_in_a_background_section_counts() -> None:
+    text = (
+        "Background\nParenting courses are popular. The aim of the present study was to "
+        "evaluate free parenting courses offered in two cities in Wales.\n"
+        "Methods\nParents took part in the courses and answered surveys."
+    )
+    assert _codes(text) == ["GB"]

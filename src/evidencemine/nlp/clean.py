@@ -99,7 +99,8 @@ _CHROME_RE = re.compile(
     r"free (?:pmc )?article|free article|pmc free article|full text|"
     r"format:.*|abstract format|show details|show more|show less|"
     r"\d+ of \d+|page \d+(?: of \d+)?|previous|next|next article|previous article|"
-    r"download pdf|view pdf|pdf|open in a new window|download citation)\s*$",
+    r"download pdf|view pdf|pdf|open in a new window|download citation|"
+    r"this article is part of the research topic.*|view all \d+ articles)\s*$",
     re.IGNORECASE,
 )
 # lines that are journal headers, ids, copyright and licence notes
@@ -178,9 +179,11 @@ _STUDY_HEADING_RE = re.compile(
 _ABSTRACT_HEADING_RE = re.compile(r"^\s*(?:abstract|summary)\s*:?\s*$", re.IGNORECASE)
 # "1 Department of ..., University of ..., City, Country." and the like
 _AFFILIATION_RE = re.compile(
-    r"^\s*(?:\d{1,2}|[a-z]|[*†‡§])?\s*\.?\s*(?:\(?\d\)?\s*)?(?:department|dept\.?|division|"
-    r"faculty|school|institute|university|college|centre|center|hospital|clinic|laboratory|"
-    r"unit|program|programme|section)\b.{0,300}$",
+    r"^\s*(?:[•·▪‣]\s*)?(?:\d{1,2}|[a-z]|[*†‡§])?\s*\.?\s*(?:\(?\d\)?\s*)?"
+    # a name before the institution word: "7Child Health Research Group, ..."
+    r"(?-i:[A-Z][\w'’&-]*\s+(?:(?:of|for|and|&)\s+)*){0,5}"
+    r"(?:department|dept\.?|division|faculty|school|institute|university|college|centre|"
+    r"center|hospital|clinic|laboratory|unit|program|programme|section|group)\b.{0,300}$",
     re.IGNORECASE,
 )
 _STUDY_VERB_RE = re.compile(

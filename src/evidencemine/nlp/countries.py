@@ -335,7 +335,10 @@ def _elsewhere(view: TextView, hit: Hit) -> bool:
 
 def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     sentence = view.sentences[hit.sent]
-    if sentence.background and len(view.sentences) > 1:
+    # the study's own aim counts even in a background section: "The aim of the present study
+    # was to evaluate ... in three local authorities in England."
+    own_aim = "study" in sentence.flags and "objective" in sentence.flags
+    if sentence.background and len(view.sentences) > 1 and not own_aim:
         return False
     if _names_something_else(view, hit) or _not_a_place(view, hit):
         return False
