@@ -174,3 +174,15 @@ def test_own_aim_in_a_background_section_counts() -> None:
         "Methods\nParents took part in the courses and answered surveys."
     )
     assert _codes(text) == ["GB"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Eligible mothers lived in Cuyahoga County, OH and had a newborn.", ["US"]),
+        ("Eligible mothers lived in Kildare County, Ireland.", ["IE"]),
+        ("Mothers in Orange County, CA-based clinics answered.", []),
+    ],
+)
+def test_us_county_with_state_code(text: str, codes: list[str]) -> None:
+    assert sorted(_codes(text)) == codes

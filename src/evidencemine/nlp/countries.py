@@ -63,6 +63,14 @@ _PEOPLE_LINE_RE = re.compile(
 )
 # a model or programme named after a place: "the Oregon model (PMTO)"
 _PLACE_MODEL_RE = re.compile(r"\s+(?:model|approach)\b")
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|"
+    "NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+# a US county and its state's postal code: "Allegheny County, PA"
+_US_COUNTY_RE = re.compile(
+    rf"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+County,\s+(?:{_US_STATES})\b(?![-’'.]?\w)"
+)
 _CITATION_RE = re.compile(r"\([^()]*(?:et al|\b(?:19|20)\d\d[a-z]?\b)[^()]*\)")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # up to four capitalised words, then a noun that makes the whole a name
@@ -356,6 +364,17 @@ def _counts(view: TextView, hit: Hit, nouns: frozenset[str]) -> bool:
     return hit.kind != "demonym" or _demonym_ok(view, hit, nouns)
 
 
+def _county_hits(view: TextView) -> list[Hit]:
+    """US counties written with their state's postal code ("Allegheny County, PA")."""
+    hits = []
+    for m in _US_COUNTY_RE.finditer(view.text):
+        if any(h.start <= m.start() < h.end for h in view.label_hits("COUNTRY")):
+            continue
+        sent = view.sentence_at(m.start()).index
+        hits.append(Hit("COUNTRY", "US", "place", "country-us-county-state", *m.span(), 0, 0, sent))
+    return hits
+
+
 def find_countries(view: TextView, design: str | None = None) -> list[dict[str, Any]]:
     """Countries of the study, first mention first, each code once, with its evidence.
 
@@ -366,9 +385,9 @@ def find_countries(view: TextView, design: str | None = None) -> list[dict[str, 
         return []
     vetoes = view.label_hits("NOT_COUNTRY")
     nouns = view.rules.words("UNIT")
-    hits = [
-        h for h in view.label_hits("COUNTRY") if not _vetoed(h, vetoes) and _counts(view, h, nouns)
-    ]
+    found_hits = view.label_hits("COUNTRY") + _county_hits(view)
+    found_hits.sort(key=lambda h: h.start)
+    hits = [h for h in found_hits if not _vetoed(h, vetoes) and _counts(view, h, nouns)]
     if any(h.kind != "demonym" for h in hits):
         # a demonym joined to a country name still counts: "Australian and New Zealand sites"
         starts = {h.start for h in hits if h.kind != "demonym"}
