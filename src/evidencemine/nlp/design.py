@@ -130,7 +130,7 @@ _Units = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
 _RCTS = ("rct", "cluster-rct")
 
 
-def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> bool:
+def _is_cluster_assignment(view: TextView, hit: Hit, units: _Units) -> bool:
     """A cluster noun is what was randomised: "Schools were randomly assigned", "villages were
     randomised", "we randomised 24 villages", "randomly assigned 36 schools"."""
     sentence = view.sentences[hit.sent]
@@ -139,8 +139,9 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
     passive = view.text[hit.start : hit.end].lower().startswith(("were", "was"))
     if before and before[-1] in ("were", "was"):
         before, passive = before[:-1], True
-    humans = view.rules.words_of_kind("DESIGN_CUE", "human")
-    if _people_head_the_clause(view, hit, cluster_units, humans):
+    cluster_units, humans = units[0], units[3]
+    clause = _clause_words(view, hit)
+    if _people_head_the_clause(clause, cluster_units, humans):
         return False  # "Families of 800 toddlers attending 20 nurseries were randomised"
     if before and before[-1] in cluster_units:
         return True
@@ -156,20 +157,22 @@ def _is_cluster_assignment(view: TextView, hit: Hit, cluster_units: frozenset[st
         )
     ):
         return True  # "randomised 24 villages", "random assignment of municipalities"
-    return _counted_clusters_assigned(view, hit, cluster_units)
+    return _counted_clusters_assigned(clause, cluster_units)
 
 
 def _clause_words(view: TextView, hit: Hit) -> list[str]:
+    """The words of the assignment's clause before it (since ";" or the sentence start, at most
+    160 characters back)."""
     sentence = view.sentences[hit.sent]
     start = max(sentence.start, hit.start - 160, view.text.rfind(";", 0, hit.start) + 1)
     return [w.lower() for w in _AFTER_WORD_RE.findall(view.text[start : hit.start])]
 
 
 def _people_head_the_clause(
-    view: TextView, hit: Hit, cluster_units: frozenset[str], humans: frozenset[str]
+    clause: list[str], cluster_units: frozenset[str], humans: frozenset[str]
 ) -> bool:
     """People are named before any cluster in the assignment's clause."""
-    for word in _clause_words(view, hit):
+    for word in clause:
         if word in humans:
             return True
         if word in cluster_units:
@@ -177,11 +180,11 @@ def _people_head_the_clause(
     return False
 
 
-def _counted_clusters_assigned(view: TextView, hit: Hit, cluster_units: frozenset[str]) -> bool:
+def _counted_clusters_assigned(clause: list[str], cluster_units: frozenset[str]) -> bool:
     """The clause opens with a count of clusters that "were" then assigned: "Ten schools in
     urban districts serving 900 pupils were randomly assigned", "56 schools were first selected
     by stratified sampling and then randomly allocated"."""
-    words = _clause_words(view, hit)
+    words = clause
     for i, word in enumerate(words[:-1]):
         if not (word[0].isdigit() or word in _COUNT_WORDS):
             continue
@@ -368,12 +371,11 @@ def _own_hits(view: TextView) -> list[Hit]:
 
 
 def _value_of(view: TextView, hit: Hit, units: _Units) -> str:
-    cluster_units = units[0]
     if hit.value in _RCTS and _is_animal_study(view, hit, units):
         return "other"
     phrase = view.text[hit.start : hit.end].lower()
     assignment = hit.value == "rct" and (hit.kind == "assignment" or phrase in _ASSIGNMENT_NAMES)
-    if assignment and _is_cluster_assignment(view, hit, cluster_units):
+    if assignment and _is_cluster_assignment(view, hit, units):
         return "cluster-rct"
     return hit.value
 
